@@ -1,0 +1,60 @@
+package dev.companion.common.api;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** A failure that leaves the service as the seed's error envelope with the given code. */
+public class ApiException extends RuntimeException {
+
+    private final ErrorCode code;
+    private final Map<String, Object> details;
+
+    public ApiException(ErrorCode code, String message, Map<String, Object> details) {
+        super(message, null, false, false);
+        this.code = code;
+        this.details = details == null ? Map.of() : details;
+    }
+
+    public ApiException(ErrorCode code, String message) {
+        this(code, message, Map.of());
+    }
+
+    public ErrorCode code() {
+        return code;
+    }
+
+    public Map<String, Object> details() {
+        return details;
+    }
+
+    /** 404 for a missing resource, and for another user's: nobody learns it exists. */
+    public static ApiException notFound(String resource, String id) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("resource", resource);
+        d.put("id", id);
+        return new ApiException(ErrorCode.NOT_FOUND, resource + " not found", d);
+    }
+
+    /** A field-level validation error in the seed's shape: field, constraint and the limit as value. */
+    public static ApiException validation(String field, String constraint, Object value, String message) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("field", field);
+        d.put("constraint", constraint);
+        if (value != null) {
+            d.put("value", value);
+        }
+        return new ApiException(ErrorCode.VALIDATION_ERROR, message, d);
+    }
+
+    public static ApiException conflict(String message) {
+        return new ApiException(ErrorCode.CONFLICT, message);
+    }
+
+    public static ApiException forbidden(String message) {
+        return new ApiException(ErrorCode.FORBIDDEN, message);
+    }
+
+    public static ApiException unauthorized(String message) {
+        return new ApiException(ErrorCode.UNAUTHORIZED, message);
+    }
+}

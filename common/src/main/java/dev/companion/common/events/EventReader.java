@@ -1,0 +1,36 @@
+package dev.companion.common.events;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** Parses a Kafka record value into an {@link EventEnvelope}; a value that is not one yields null. */
+@ApplicationScoped
+public class EventReader {
+
+    private final ObjectMapper mapper;
+
+    public EventReader(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    public EventEnvelope read(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            EventEnvelope e = mapper.readValue(value, EventEnvelope.class);
+            return e.id() == null || e.type() == null ? null : e;
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    public <T> T data(EventEnvelope event, Class<T> type) {
+        try {
+            return mapper.treeToValue(event.data(), type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("event " + event.id() + " has an unreadable payload", e);
+        }
+    }
+}

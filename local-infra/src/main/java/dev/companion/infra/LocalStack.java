@@ -1,0 +1,228 @@
+package dev.companion.infra;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The whole system on one machine: the local infrastructure in this JVM and the six packaged
+ * services as separate processes. Used by the one-command local run and by the system tests.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    /** A service of the system: its module, its database (null for the gateway) and its port. */
+    public record ServiceSpec(String name, String database, int port) {
+    }
+
+    public static List<ServiceSpec> defaultServices(int basePort) {
+        return List.of(
+                new ServiceSpec("auth-service", "companion_auth", basePort + 1),
+                new ServiceSpec("project-service", "companion_project", basePort + 2),
+                new ServiceSpec("chat-service", "companion_chat", basePort + 3),
+                new ServiceSpec("image-service", "companion_image", basePort + 4),
+                new ServiceSpec("download-service", "companion_download", basePort + 5),
+                new ServiceSpec("gateway", null, basePort));
+    }
+
+    private final Path root;
+    private final InfraOptions infraOptions;
+    private final List<ServiceSpec> services;
+    private final Map<String, String> extraEnv;
+    private final Map<String, Map<String, String>> serviceEnv = new LinkedHashMap<>();
+    private final Map<String, Process> processes = new LinkedHashMap<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private LocalInfra infra;
+    private Path logDir;
+
+    public LocalStack(Path root, InfraOptions infraOptions, List<ServiceSpec> services, Map<String, String> extraEnv) {
+        this.root = root.toAbsolutePath();
+        this.infraOptions = infraOptions;
+        this.services = services;
+        this.extraEnv = extraEnv;
+    }
+
+    public InfraSettings infraSettings() {
+        return infra.settings();
+    }
+
+    public ServiceSpec service(String name) {
+        return services.stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no service " + name));
+    }
+
+    public String gatewayUrl() {
+        return "http://127.0.0.1:" + service("gateway").port();
+    }
+
+    public Path logDir() {
+        return logDir;
+    }
+
+    /** Starts infrastructure and all services and waits until every one is ready. */
+    public void start() throws Exception {
+        infra = new LocalInfra(infraOptions);
+        infra.start();
+        logDir = Files.createDirectories(infraOptions.dataDir().toAbsolutePath().resolve("logs"));
+        for (ServiceSpec spec : services) {
+            serviceEnv.put(spec.name(), environment(spec));
+        }
+        for (ServiceSpec spec : services) {
+            startService(spec.name());
+        }
+        for (ServiceSpec spec : services) {
+            awaitReady(spec.name(), Duration.ofSeconds(120));
+        }
+    }
+
+    private Map<String, String> environment(ServiceSpec spec) {
+        Map<String, String> env = new LinkedHashMap<>(infra.settings().serviceEnvironment(spec.database()));
+        String authUrl = "http://127.0.0.1:" + service("auth-service").port();
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(spec.port()));
+        env.put("JWT_JWKS_URL", authUrl + "/.well-known/jwks.json");
+        env.put("AUTH_KEYS_DIR", infraOptions.dataDir().toAbsolutePath().resolve("auth-keys").toString());
+        env.put("AUTH_SERVICE_URL", authUrl);
+        env.put("PROJECT_SERVICE_URL", "http://127.0.0.1:" + service("project-service").port());
+        env.put("CHAT_SERVICE_URL", "http://127.0.0.1:" + service("chat-service").port());
+        env.put("IMAGE_SERVICE_URL", "http://127.0.0.1:" + service("image-service").port());
+        env.put("DOWNLOAD_SERVICE_URL", "http://127.0.0.1:" + service("download-service").port());
+        env.put("PUBLIC_BASE_URL", "http://127.0.0.1:" + service("gateway").port());
+        env.putAll(extraEnv);
+        return env;
+    }
+
+    /** Overrides environment variables of one service for its next start. */
+    public void setServiceEnv(String name, String key, String value) {
+        serviceEnv.get(name).put(key, value);
+    }
+
+    public void startService(String name) throws IOException {
+        ServiceSpec spec = service(name);
+        Path jar = root.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IOException(jar + " not found: package the services first (./mvnw package -DskipTests)");
+        }
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx192m", "-XX:+UseSerialGC", "-Xss512k", "-XX:ReservedCodeCacheSize=64m",
+                "-Djava.io.tmpdir=" + logDir.getParent().resolve("tmp"),
+                "-jar", jar.toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logDir.resolve(name + ".log").toFile()));
+        pb.environment().putAll(serviceEnv.get(name));
+        processes.put(name, pb.start());
+    }
+
+    public void stopService(String name) {
+        Process p = processes.remove(name);
+        if (p != null) {
+            p.destroy();
+            try {
+                if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    /** Polls {@code /q/health/ready} until it answers 200. */
+    public void awaitReady(String name, Duration timeout) throws Exception {
+        ServiceSpec spec = service(name);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        URI uri = URI.create("http://127.0.0.1:" + spec.port() + "/q/health/ready");
+        while (true) {
+            Process p = processes.get(name);
+            if (p != null && !p.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + p.exitValue() + "; see " + logDir.resolve(name + ".log"));
+            }
+            try {
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(name + " not ready after " + timeout + "; see " + logDir.resolve(name + ".log"));
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    public long pid(String name) {
+        return processes.get(name).pid();
+    }
+
+    @Override
+    public void close() {
+        List<String> names = new ArrayList<>(processes.keySet());
+        names.forEach(n -> {
+            Process p = processes.get(n);
+            if (p != null) {
+                p.destroy();
+            }
+        });
+        names.forEach(this::stopService);
+        if (infra != null) {
+            infra.close();
+        }
+    }
+
+    /**
+     * {@code java dev.companion.infra.LocalStack [--clean] [--data-dir DIR] [--base-port 8080]}: runs
+     * everything until Ctrl-C, then stops every process it started.
+     */
+    public static void main(String[] args) throws Exception {
+        InfraOptions options = InfraOptions.parse(args, InfraOptions.localDefaults());
+        int basePort = 8080;
+        Path root = Path.of("").toAbsolutePath();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--base-port")) {
+                basePort = Integer.parseInt(args[++i]);
+            } else if (args[i].equals("--root")) {
+                root = Path.of(args[++i]);
+            }
+        }
+        long t0 = System.nanoTime();
+        LocalStack stack = new LocalStack(root, options, defaultServices(basePort), Map.of());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("\nStopping Companion...");
+            stack.close();
+            System.out.println("Stopped.");
+        }, "stack-shutdown"));
+        try {
+            stack.start();
+        } catch (Exception e) {
+            System.err.println("Start failed: " + e.getMessage());
+            System.exit(1);
+        }
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        InfraSettings s = stack.infraSettings();
+        System.out.printf("""
+
+                Companion is up in %.1f s.
+                  Gateway      %s   (API under /v1, WebSocket %s/v1/ws, docs %s/q/swagger-ui)
+                  PostgreSQL   %s:%d   Kafka %s   S3 %s   Redis %s
+                  Data         %s   Logs %s
+                Press Ctrl-C to stop everything.
+                """, ms / 1000.0, stack.gatewayUrl(), stack.gatewayUrl().replace("http", "ws"), stack.gatewayUrl(),
+                s.pgHost(), s.pgPort(), s.kafkaBootstrap(), s.s3Endpoint(), s.redisUrl(),
+                options.dataDir().toAbsolutePath(), stack.logDir());
+        Thread.currentThread().join();
+    }
+}

@@ -1,0 +1,1 @@
+-- project-service schema
