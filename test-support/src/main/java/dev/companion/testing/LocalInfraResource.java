@@ -27,11 +27,6 @@ public class LocalInfraResource implements QuarkusTestResourceLifecycleManager {
         redis = Boolean.parseBoolean(initArgs.getOrDefault("redis", "false"));
     }
 
-    /** The running infrastructure, for tests that need to reach it directly (e.g. stop Kafka). */
-    public static synchronized InfraProcess infra() {
-        return shared;
-    }
-
     @Override
     public synchronized Map<String, String> start() {
         try {
@@ -39,6 +34,7 @@ public class LocalInfraResource implements QuarkusTestResourceLifecycleManager {
                 Path dir = Path.of("target", "infra-" + UUID.randomUUID().toString().substring(0, 8)).toAbsolutePath();
                 shared = InfraProcess.startEphemeral(dir, redis);
                 Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "infra-stop"));
+                InfraControl.Commands.register(shared);
             }
         } catch (Exception e) {
             throw new IllegalStateException("could not start the local infrastructure", e);
