@@ -16,7 +16,7 @@ public final class InfraMain {
         InfraOptions options = InfraOptions.parse(args, InfraOptions.localDefaults());
         boolean watchStdin = java.util.Arrays.asList(args).contains("--watch-stdin");
         LocalInfra infra = new LocalInfra(options);
-        Runtime.getRuntime().addShutdownHook(new Thread(infra::close, "infra-shutdown"));
+        OrderlyShutdown.onSignals(infra::close);
         long t0 = System.nanoTime();
         infra.start();
         System.out.printf("INFRA READY %s (%d ms)%n",

@@ -96,6 +96,8 @@ public final class LocalStack implements AutoCloseable {
         env.put("IMAGE_SERVICE_URL", "http://127.0.0.1:" + service("image-service").port());
         env.put("DOWNLOAD_SERVICE_URL", "http://127.0.0.1:" + service("download-service").port());
         env.put("PUBLIC_BASE_URL", "http://127.0.0.1:" + service("gateway").port());
+        // readable logs in the local files; JSON stays the production default
+        env.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
         env.putAll(extraEnv);
         return env;
     }
@@ -200,11 +202,14 @@ public final class LocalStack implements AutoCloseable {
         }
         long t0 = System.nanoTime();
         LocalStack stack = new LocalStack(root, options, defaultServices(basePort), Map.of());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        // Ctrl-C / SIGTERM: stop services first, then the infrastructure, then exit. (A plain shutdown
+        // hook would race the embedded PostgreSQL's own hook and pull the database from under the services.)
+        Runnable stop = () -> {
             System.out.println("\nStopping Companion...");
             stack.close();
             System.out.println("Stopped.");
-        }, "stack-shutdown"));
+        };
+        OrderlyShutdown.onSignals(stop);
         try {
             stack.start();
         } catch (Exception e) {
