@@ -1,5 +1,6 @@
 package dev.companion.chat;
 
+import dev.companion.chat.support.FakeOpenAiResource;
 import dev.companion.testing.LocalInfraResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -11,6 +12,7 @@ import static org.hamcrest.Matchers.is;
 
 @QuarkusTest
 @QuarkusTestResource(value = LocalInfraResource.class, initArgs = @ResourceArg(name = "database", value = "companion_chat"))
+@QuarkusTestResource(FakeOpenAiResource.class)
 class HealthTest {
 
     @Test

@@ -40,6 +40,7 @@ public final class LocalStack implements AutoCloseable {
     private final Map<String, String> extraEnv;
     private final Map<String, Map<String, String>> serviceEnv = new LinkedHashMap<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
+    private final Map<String, ServiceSpec> extras = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private LocalInfra infra;
     private Path logDir;
@@ -56,6 +57,10 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public ServiceSpec service(String name) {
+        if (extras.containsKey(name)) {
+            ServiceSpec e = extras.get(name);
+            return new ServiceSpec(name, e.database(), e.port());
+        }
         return services.stream().filter(s -> s.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no service " + name));
     }
@@ -108,8 +113,12 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public void startService(String name) throws IOException {
-        ServiceSpec spec = service(name);
-        Path jar = root.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
+        ServiceSpec extra = extras.get(name);
+        launch(name, extra != null ? extra.name() : service(name).name(), serviceEnv.get(name));
+    }
+
+    private void launch(String name, String module, Map<String, String> env) throws IOException {
+        Path jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IOException(jar + " not found: package the services first (./mvnw package -DskipTests)");
         }
@@ -121,8 +130,35 @@ public final class LocalStack implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logDir.resolve(name + ".log").toFile()));
-        pb.environment().putAll(serviceEnv.get(name));
+        pb.environment().putAll(env);
         processes.put(name, pb.start());
+    }
+
+    /**
+     * Starts one more process of a module under its own name (a second gateway, an image worker…),
+     * with that module's environment plus {@code overrides}; stop it with {@link #stopService}.
+     */
+    public void startExtra(String name, String module, int port, Map<String, String> overrides) throws IOException {
+        ServiceSpec base = service(module);
+        Map<String, String> env = new LinkedHashMap<>(serviceEnv.get(module));
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        env.putAll(overrides);
+        extras.put(name, new ServiceSpec(module, base.database(), port));
+        serviceEnv.put(name, env);
+        launch(name, module, env);
+    }
+
+    /** Kills a process at once (SIGKILL), as a crash would. */
+    public void killService(String name) {
+        Process p = processes.remove(name);
+        if (p != null) {
+            p.destroyForcibly();
+            try {
+                p.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     public void stopService(String name) {

@@ -75,6 +75,15 @@ public class ErrorMappers {
         return respond(ErrorCode.VALIDATION_ERROR, jsonMessage(e), jsonDetails(e), request);
     }
 
+    /**
+     * Quarkus REST ships its own mapper for this subtype (it would answer {objectName, attributeName…});
+     * mapping it here keeps unknown or mistyped body fields in the seed's envelope.
+     */
+    @ServerExceptionMapper
+    public Response mismatchedInput(com.fasterxml.jackson.databind.exc.MismatchedInputException e, ContainerRequestContext request) {
+        return json(e, request);
+    }
+
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e, ContainerRequestContext request) {
         if (e.getCause() instanceof JsonProcessingException jpe) {

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# What the gateway costs: the same authenticated read (GET /v1/projects) sent straight to
+# project-service and through the gateway (JWT check, rate-limit bookkeeping, proxy), alternated
+# in one run so machine noise hits both sides alike. Needs wrk (apt-get install wrk).
+# Usage: benchmarks/gateway-overhead.sh [seconds-per-round=10] [rounds=3]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source benchmarks/lib.sh
+secs=${1:-10}; rounds=${2:-3}
+command -v wrk >/dev/null || { echo "wrk is required: apt-get install -y wrk"; exit 2; }
+start_stack
+trap stop_stack EXIT
+token=$(login "bench-$RANDOM@example.com")
+direct="http://127.0.0.1:$((BENCH_BASE_PORT + 2))"
+# the benchmark user gets a generous limit: the gateway's per-user limit for /projects is 100/h
+echo "| round | target | req/s | p50 | p99 |"
+echo "|---|---|---|---|---|"
+for r in $(seq 1 "$rounds"); do
+  for target in direct gateway; do
+    url=$direct; [ "$target" = gateway ] && url=$GW
+    out=$(wrk -t2 -c16 -d"${secs}s" --latency -H "Authorization: Bearer $token" "$url/v1/projects?limit=20")
+    rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+    p50=$(echo "$out" | awk '$1=="50%" {print $2}')
+    p99=$(echo "$out" | awk '$1=="99%" {print $2}')
+    non2xx=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
+    echo "| $r | $target | $rps | $p50 | $p99 |${non2xx:+ non-2xx: $non2xx}"
+  done
+done

@@ -1,0 +1,93 @@
+package dev.companion.chat.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Typed settings of chat-service: the model catalogue, the providers, streaming and batches. */
+@ConfigMapping(prefix = "companion.chat")
+public interface ChatConfig {
+
+    /** Model used when a chat is created without one. */
+    @WithDefault("offline-echo")
+    String defaultModel();
+
+    /** Model name → provider and limits; only these names are accepted in a chat's {@code model}. */
+    Map<String, ModelConfig> models();
+
+    /** Provider name → how to reach it; models point at one by name. */
+    Map<String, ProviderConfig> providers();
+
+    Streaming streaming();
+
+    interface ModelConfig {
+        /** Name of an entry of {@code providers} (by default {@code openai} or {@code offline}). */
+        String provider();
+
+        /** Name sent to the provider; defaults to the catalogue name. */
+        Optional<String> providerModel();
+
+        @WithDefault("8192")
+        int contextWindow();
+
+        @WithDefault("2048")
+        int maxOutputTokens();
+
+        /** Model tried when this one fails before its first token (rate limited, no keys, unavailable). */
+        Optional<String> fallback();
+    }
+
+    interface ProviderConfig {
+        /** {@code openai} (any OpenAI-compatible server) or {@code offline}. */
+        String type();
+
+        /** Base URL of an OpenAI-compatible API, up to and including {@code /v1}. */
+        Optional<String> baseUrl();
+
+        /** The key pool; none means the provider's models answer message.error {@code no_accounts}. */
+        Optional<List<String>> apiKeys();
+
+        @WithDefault("10s")
+        Duration connectTimeout();
+
+        /** Longest wait for the response headers; only before the first token do we retry. */
+        @WithDefault("30s")
+        Duration firstTokenTimeout();
+
+        /** Longest silence between two stream events once the answer is flowing. */
+        @WithDefault("60s")
+        Duration idleTimeout();
+
+        /** Cooldown of a key after a 429 without Retry-After. */
+        @WithDefault("30s")
+        Duration defaultCooldown();
+
+        /** Attempts (server errors, lost connections) before the first token; 429s move to the next key. */
+        @WithDefault("3")
+        int maxAttempts();
+
+        /** Offline provider: pause between two chunks, so streaming is visible. */
+        @WithDefault("40ms")
+        Duration chunkDelay();
+    }
+
+    interface Streaming {
+        /** Longest a whole answer may take before it ends as {@code timeout}. */
+        @WithDefault("5m")
+        Duration answerTimeout();
+
+        @WithDefault("30s")
+        Duration defaultBatchTimeout();
+
+        /**
+         * A streaming answer whose row was not refreshed for this long belongs to a process that is gone
+         * (each process refreshes its live answers every few seconds); it then ends as an error.
+         */
+        @WithDefault("30s")
+        Duration staleAfter();
+    }
+}

@@ -1,0 +1,40 @@
+package dev.companion.chat.repository;
+
+import dev.companion.chat.model.Message;
+import dev.companion.chat.model.MessageStatus;
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Page;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.List;
+
+@ApplicationScoped
+public class MessageRepository implements PanacheRepositoryBase<Message, String> {
+
+    /** A page of the chat's messages in the order they were written (every branch). */
+    public Uni<List<Message>> pageOfChat(String chatId, Page page) {
+        return find("chatId = ?1 order by createdAt, id", chatId).page(page).list();
+    }
+
+    public Uni<Long> countOfChat(String chatId) {
+        return count("chatId", chatId);
+    }
+
+    public Uni<List<Message>> allOfChat(String chatId) {
+        return list("chatId = ?1 order by createdAt, id", chatId);
+    }
+
+    public Uni<Message> findInChat(String chatId, String messageId) {
+        return find("id = ?1 and chatId = ?2", messageId, chatId).firstResult();
+    }
+
+    /** Answers left streaming by a process that stopped (crash or kill). */
+    public Uni<List<Message>> findStreaming() {
+        return list("status", MessageStatus.STREAMING);
+    }
+
+    public Uni<Long> deleteOfChat(String chatId) {
+        return delete("chatId", chatId);
+    }
+}

@@ -1,0 +1,13 @@
+package dev.companion.chat.rest.dto;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Size;
+
+/** Body of {@code POST /projects/{projectId}/chats}; every field optional (defaults: "New chat", the default model). */
+public record CreateChatRequest(
+        @Size(min = 1, max = 200) String name,
+        @Size(min = 1, max = 100) String model,
+        @Valid SettingsBody settings,
+        @Size(max = 20000) String systemMessage,
+        Boolean starred) {
+}

@@ -1,0 +1,13 @@
+package dev.companion.download.rest;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
+
+/** Body of {@code POST /v1/images/{imageId}/download}; everything optional (png, quality 90, original size). */
+public record SingleDownloadRequest(
+        @Pattern(regexp = "png|jpg|webp") String format,
+        @Min(1) @Max(100) Integer quality,
+        @Min(1) @Max(4096) Integer width,
+        @Min(1) @Max(4096) Integer height) {
+}

@@ -1,0 +1,45 @@
+package dev.companion.gateway.ratelimit;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.RedisAPI;
+import io.vertx.mutiny.redis.client.Response;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Store shared by several gateway replicas: one Lua script per hit (INCR, expiry set on the first
+ * hit, remaining TTL), which Redis runs atomically, so replicas never over-admit. The window is
+ * timed by Redis, not by the replicas' clocks.
+ */
+public class RedisRateLimitStore implements RateLimitStore {
+
+    static final String SCRIPT = """
+            local count = redis.call('INCR', KEYS[1])
+            if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+            local ttl = redis.call('PTTL', KEYS[1])
+            if ttl < 0 then
+              redis.call('PEXPIRE', KEYS[1], ARGV[1])
+              ttl = tonumber(ARGV[1])
+            end
+            return {count, ttl}
+            """;
+
+    private final RedisAPI redis;
+    private final String prefix;
+
+    public RedisRateLimitStore(RedisAPI redis, String prefix) {
+        this.redis = redis;
+        this.prefix = prefix;
+    }
+
+    @Override
+    public Uni<Hit> hit(String key, Duration window) {
+        return redis.eval(List.of(SCRIPT, "1", prefix + key, Long.toString(window.toMillis())))
+                .map(RedisRateLimitStore::toHit);
+    }
+
+    private static Hit toHit(Response r) {
+        return new Hit(r.get(0).toLong(), r.get(1).toLong());
+    }
+}

@@ -1,0 +1,71 @@
+package dev.companion.gateway.routing;
+
+import dev.companion.gateway.config.GatewayConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The route table of ARCHITECTURE.md: path → service. Order matters, so the more specific
+ * routes ({@code /v1/projects/{id}/chats}, the download paths under {@code /v1/images}) come first.
+ * Paths are forwarded unchanged.
+ */
+@ApplicationScoped
+public class RouteTable {
+
+    /** Paths that need no token. */
+    private static final Pattern PUBLIC = Pattern.compile("^(/v1/auth(/.*)?|/v1/health/?|/\\.well-known(/.*)?)$");
+
+    private final List<Route> routes;
+    private final Map<String, Upstream> byName;
+
+    public RouteTable(GatewayConfig config) {
+        GatewayConfig.Upstreams u = config.upstreams();
+        Upstream auth = new Upstream("auth-service", u.auth());
+        Upstream project = new Upstream("project-service", u.project());
+        Upstream chat = new Upstream("chat-service", u.chat());
+        Upstream image = new Upstream("image-service", u.image());
+        Upstream download = new Upstream("download-service", u.download());
+        this.routes = List.of(
+                new Route(Pattern.compile("^/v1/(auth|user|admin)(/.*)?$"), auth),
+                new Route(Pattern.compile("^/\\.well-known(/.*)?$"), auth),
+                new Route(Pattern.compile("^/v1/projects/[^/]+/chats/?$"), chat),
+                new Route(Pattern.compile("^/v1/(projects|instructions)(/.*)?$"), project),
+                new Route(Pattern.compile("^/v1/chats(/.*)?$"), chat),
+                new Route(Pattern.compile("^/v1/images/[^/]+/download/?$"), download),
+                new Route(Pattern.compile("^/v1/images/download(/.*)?$"), download),
+                new Route(Pattern.compile("^/v1/downloads(/.*)?$"), download),
+                new Route(Pattern.compile("^/v1/images(/.*)?$"), image));
+        this.byName = Map.of(auth.name(), auth, project.name(), project, chat.name(), chat,
+                image.name(), image, download.name(), download);
+    }
+
+    /** The service that serves {@code path}, if any. */
+    public Optional<Upstream> find(String path) {
+        for (Route r : routes) {
+            if (r.pattern().matcher(path).matches()) {
+                return Optional.of(r.upstream());
+            }
+        }
+        return Optional.empty();
+    }
+
+    public boolean isPublic(String path) {
+        return PUBLIC.matcher(path).matches();
+    }
+
+    public Optional<Upstream> byName(String name) {
+        return Optional.ofNullable(byName.get(name));
+    }
+
+    /** All services, in a stable order (for health and API docs). */
+    public List<Upstream> upstreams() {
+        return byName.values().stream().sorted(java.util.Comparator.comparing(Upstream::name)).toList();
+    }
+
+    private record Route(Pattern pattern, Upstream upstream) {
+    }
+}

@@ -1,0 +1,141 @@
+package dev.companion.gateway.ws;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.companion.common.api.ErrorResponse;
+import dev.companion.common.id.Ids;
+import dev.companion.gateway.config.GatewayConfig;
+import dev.companion.gateway.security.TokenVerifier;
+import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnPongMessage;
+import io.quarkus.websockets.next.OnTextMessage;
+import io.quarkus.websockets.next.WebSocket;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.common.annotation.NonBlocking;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * {@code /v1/ws}: the client authenticates with {@code {"type":"auth","token":…}} (or
+ * {@code authenticate}) within the auth timeout, gets {@code connection.ready} with a session id,
+ * then receives its events and a periodic {@code ping}. No or bad token: an {@code error} event and
+ * close 1008. The socket is closed when the token expires.
+ */
+@WebSocket(path = "/v1/ws")
+public class EventSocket {
+
+    private final SocketRegistry registry;
+    private final TokenVerifier tokens;
+    private final ObjectMapper mapper;
+    private final Vertx vertx;
+    private final GatewayConfig.Ws config;
+
+    public EventSocket(SocketRegistry registry, TokenVerifier tokens, ObjectMapper mapper, Vertx vertx, GatewayConfig config) {
+        this.registry = registry;
+        this.tokens = tokens;
+        this.mapper = mapper;
+        this.vertx = vertx;
+        this.config = config.websocket();
+    }
+
+    @OnOpen
+    @NonBlocking
+    public void onOpen(WebSocketConnection connection) {
+        UserSocket socket = new UserSocket(connection, config.maxQueuedMessages());
+        registry.opened(socket);
+        socket.authTimer(vertx.setTimer(config.authTimeout().toMillis(), id -> {
+            if (!socket.authenticated()) {
+                socket.closeAfter(error("UNAUTHORIZED", "Authentication timeout"),
+                        new CloseReason(UserSocket.CLOSE_POLICY, "authentication timeout"));
+            }
+        }));
+    }
+
+    @OnTextMessage
+    @NonBlocking
+    public void onMessage(String message, WebSocketConnection connection) {
+        UserSocket socket = registry.get(connection.id());
+        if (socket == null) {
+            return;
+        }
+        socket.seen();
+        JsonNode json;
+        try {
+            json = mapper.readTree(message);
+        } catch (Exception e) {
+            json = null;
+        }
+        String type = json != null && json.hasNonNull("type") ? json.get("type").asText() : null;
+        if ("auth".equals(type) || "authenticate".equals(type)) {
+            authenticate(socket, json.hasNonNull("token") ? json.get("token").asText() : null);
+        } else if (!socket.authenticated()) {
+            socket.closeAfter(error("UNAUTHORIZED", "Authenticate first"), new CloseReason(UserSocket.CLOSE_POLICY, "authentication required"));
+        } else if ("ping".equals(type)) {
+            socket.offer(timestamped("pong"));
+        } else if (!"pong".equals(type)) {
+            socket.offer(error("VALIDATION_ERROR", type == null ? "Message must be JSON with a type" : "Unknown message type: " + type));
+        }
+    }
+
+    @OnPongMessage
+    @NonBlocking
+    public void onPong(Buffer data, WebSocketConnection connection) {
+        UserSocket socket = registry.get(connection.id());
+        if (socket != null) {
+            socket.seen();
+        }
+    }
+
+    @OnClose
+    @NonBlocking
+    public void onClose(WebSocketConnection connection) {
+        UserSocket socket = registry.closed(connection.id());
+        if (socket != null) {
+            vertx.cancelTimer(socket.authTimer());
+            if (socket.expiryTimer() >= 0) {
+                vertx.cancelTimer(socket.expiryTimer());
+            }
+        }
+    }
+
+    private void authenticate(UserSocket socket, String token) {
+        if (socket.authenticated()) {
+            socket.offer(error("VALIDATION_ERROR", "Already authenticated"));
+            return;
+        }
+        tokens.verify(token)
+                .onSuccess(verified -> {
+                    vertx.cancelTimer(socket.authTimer());
+                    socket.authenticated(verified.userId(), Ids.newId("session"));
+                    registry.authenticated(socket);
+                    ObjectNode ready = mapper.createObjectNode();
+                    ready.put("type", "connection.ready");
+                    ready.put("sessionId", socket.sessionId());
+                    socket.offer(ready.toString());
+                    long untilExpiry = verified.expiresAtMillis() - System.currentTimeMillis();
+                    socket.expiryTimer(vertx.setTimer(Math.max(1, untilExpiry), id -> socket.closeAfter(
+                            error("UNAUTHORIZED", "Token expired"), new CloseReason(UserSocket.CLOSE_POLICY, "token expired"))));
+                })
+                .onFailure(e -> socket.closeAfter(error("UNAUTHORIZED", "Invalid or expired token"),
+                        new CloseReason(UserSocket.CLOSE_POLICY, "invalid token")));
+    }
+
+    private String error(String code, String message) {
+        ObjectNode node = mapper.createObjectNode();
+        node.put("type", "error");
+        ObjectNode error = node.putObject("error");
+        error.put("code", code);
+        error.put("message", message);
+        return node.toString();
+    }
+
+    String timestamped(String type) {
+        ObjectNode node = mapper.createObjectNode();
+        node.put("type", type);
+        node.put("timestamp", ErrorResponse.Timestamps.now());
+        return node.toString();
+    }
+}

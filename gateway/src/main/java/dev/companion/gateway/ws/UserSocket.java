@@ -1,0 +1,169 @@
+package dev.companion.gateway.ws;
+
+import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.WebSocketConnection;
+import org.jboss.logging.Logger;
+
+import java.util.ArrayDeque;
+
+/**
+ * One open socket and its outbound queue. Messages are sent one at a time, in the order they were
+ * queued (so a chat's chunks stay in order); a client that reads too slowly fills its own bounded
+ * queue and is closed with 1013 — it never holds up other sockets or the Kafka consumer.
+ */
+final class UserSocket {
+
+    static final int CLOSE_POLICY = 1008;
+    static final int CLOSE_OVERFLOW = 1013;
+    static final int CLOSE_GOING_AWAY = 1001;
+
+    private static final Logger LOG = Logger.getLogger(UserSocket.class);
+
+    private final WebSocketConnection connection;
+    private final int maxQueued;
+    private final ArrayDeque<String> queue = new ArrayDeque<>();
+    private boolean sending;
+    private boolean closing;
+    private CloseReason closeWhenDrained;
+
+    private volatile String userId;
+    private volatile String sessionId;
+    private volatile long lastSeenMillis = System.currentTimeMillis();
+    private volatile long authTimer = -1;
+    private volatile long expiryTimer = -1;
+
+    UserSocket(WebSocketConnection connection, int maxQueued) {
+        this.connection = connection;
+        this.maxQueued = maxQueued;
+    }
+
+    String connectionId() {
+        return connection.id();
+    }
+
+    String userId() {
+        return userId;
+    }
+
+    String sessionId() {
+        return sessionId;
+    }
+
+    boolean authenticated() {
+        return userId != null;
+    }
+
+    void authenticated(String userId, String sessionId) {
+        this.sessionId = sessionId;
+        this.userId = userId;
+    }
+
+    void seen() {
+        lastSeenMillis = System.currentTimeMillis();
+    }
+
+    long lastSeenMillis() {
+        return lastSeenMillis;
+    }
+
+    long authTimer() {
+        return authTimer;
+    }
+
+    void authTimer(long id) {
+        authTimer = id;
+    }
+
+    long expiryTimer() {
+        return expiryTimer;
+    }
+
+    void expiryTimer(long id) {
+        expiryTimer = id;
+    }
+
+    /** Queues a message; false if the socket is closing or its queue just overflowed (then it is closed). */
+    boolean offer(String text) {
+        synchronized (this) {
+            if (closing) {
+                return false;
+            }
+            if (queue.size() >= maxQueued) {
+                closing = true;
+                queue.clear();
+            } else {
+                queue.add(text);
+                if (sending) {
+                    return true;
+                }
+                sending = true;
+            }
+        }
+        if (closing) {
+            LOG.warnf("socket %s of %s closed: more than %d messages waiting", sessionId, userId, maxQueued);
+            close(new CloseReason(CLOSE_OVERFLOW, "outbound buffer overflow"));
+            return false;
+        }
+        sendNext();
+        return true;
+    }
+
+    /** Sends {@code lastMessage} after everything already queued, then closes. */
+    void closeAfter(String lastMessage, CloseReason reason) {
+        synchronized (this) {
+            if (closing) {
+                return;
+            }
+            if (lastMessage != null) {
+                queue.add(lastMessage);
+            }
+            closing = true;
+            closeWhenDrained = reason;
+            if (sending) {
+                return;
+            }
+            sending = true;
+        }
+        sendNext();
+    }
+
+    void close(CloseReason reason) {
+        synchronized (this) {
+            closing = true;
+            queue.clear();
+        }
+        if (connection.isOpen()) {
+            connection.close(reason).subscribe().with(v -> { }, e -> LOG.debugf("close of %s failed: %s", connectionId(), e));
+        }
+    }
+
+    private void sendNext() {
+        String next;
+        CloseReason reason = null;
+        synchronized (this) {
+            next = queue.poll();
+            if (next == null) {
+                sending = false;
+                reason = closeWhenDrained;
+                closeWhenDrained = null;
+            }
+        }
+        if (next == null) {
+            if (reason != null) {
+                close(reason);
+            }
+            return;
+        }
+        if (!connection.isOpen()) {
+            synchronized (this) {
+                queue.clear();
+                sending = false;
+            }
+            return;
+        }
+        connection.sendText(next).subscribe().with(v -> sendNext(), e -> {
+            LOG.debugf("send to %s failed: %s", connectionId(), e.toString());
+            close(new CloseReason(CLOSE_GOING_AWAY, "send failed"));
+        });
+    }
+}

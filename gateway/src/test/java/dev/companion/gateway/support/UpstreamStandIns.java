@@ -1,0 +1,130 @@
+package dev.companion.gateway.support;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+
+import java.net.ServerSocket;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Five small Vert.x HTTP servers standing in for the services behind the gateway (the real
+ * services are covered by the system tests). Each answers: {@code /q/health/ready},
+ * {@code /q/openapi}, paths ending in {@code /slow} (answers after 5 s), {@code /stream} (SSE, one
+ * event every 300 ms), and otherwise an echo of method, uri, headers and the number of body bytes.
+ */
+public class UpstreamStandIns implements QuarkusTestResourceLifecycleManager {
+
+    public static final String[] SERVICES = {"auth-service", "project-service", "chat-service", "image-service", "download-service"};
+    private static final String[] ENV = {"AUTH_SERVICE_URL", "PROJECT_SERVICE_URL", "CHAT_SERVICE_URL", "IMAGE_SERVICE_URL", "DOWNLOAD_SERVICE_URL"};
+
+    private static Vertx vertx;
+    private static final Map<String, Integer> PORTS = new ConcurrentHashMap<>();
+    private static final Map<String, HttpServer> SERVERS = new ConcurrentHashMap<>();
+
+    @Override
+    public synchronized Map<String, String> start() {
+        Map<String, String> config = new HashMap<>();
+        if (vertx == null) {
+            vertx = Vertx.vertx();
+            for (String service : SERVICES) {
+                PORTS.put(service, freePort());
+                startService(service);
+            }
+        }
+        for (int i = 0; i < SERVICES.length; i++) {
+            config.put(ENV[i], "http://localhost:" + PORTS.get(SERVICES[i]));
+        }
+        return config;
+    }
+
+    @Override
+    public void stop() {
+        // shared by all test classes of the JVM
+    }
+
+    public static synchronized void startService(String service) {
+        if (SERVERS.containsKey(service)) {
+            return;
+        }
+        HttpServer server = vertx.createHttpServer().requestHandler(req -> handle(service, req));
+        try {
+            server.listen(PORTS.get(service)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("stand-in " + service + " did not start", e);
+        }
+        SERVERS.put(service, server);
+    }
+
+    public static synchronized void stopService(String service) {
+        HttpServer server = SERVERS.remove(service);
+        if (server != null) {
+            try {
+                server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private static void handle(String service, HttpServerRequest req) {
+        String path = req.path();
+        if (path.equals("/q/health/ready")) {
+            req.response().putHeader("Content-Type", "application/json").end("{\"status\":\"UP\",\"checks\":[]}");
+        } else if (path.equals("/q/openapi")) {
+            req.response().putHeader("Content-Type", "application/json")
+                    .end(new JsonObject().put("openapi", "3.0.3").put("info", new JsonObject().put("title", service).put("version", "1.0.0"))
+                            .put("paths", new JsonObject()).encode());
+        } else if (path.endsWith("/slow")) {
+            vertx.setTimer(5000, id -> {
+                if (!req.response().closed()) {
+                    req.response().end("late");
+                }
+            });
+        } else if (path.endsWith("/stream")) {
+            req.response().setChunked(true).putHeader("Content-Type", "text/event-stream");
+            for (int i = 0; i < 3; i++) {
+                int n = i;
+                vertx.setTimer(300L * (i + 1), id -> {
+                    if (req.response().closed()) {
+                        return;
+                    }
+                    req.response().write("data: {\"index\":" + n + ",\"sentAt\":" + System.currentTimeMillis() + "}\n\n");
+                    if (n == 2) {
+                        req.response().end();
+                    }
+                });
+            }
+        } else {
+            long[] bytes = {0};
+            req.handler(b -> bytes[0] += b.length());
+            req.endHandler(v -> {
+                Map<String, Object> headers = new LinkedHashMap<>();
+                req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(), h.getValue()));
+                JsonObject echo = new JsonObject()
+                        .put("service", service)
+                        .put("method", req.method().name())
+                        .put("uri", req.uri())
+                        .put("bodyBytes", bytes[0])
+                        .put("headers", new JsonObject(headers));
+                req.response().putHeader("Content-Type", "application/json")
+                        .putHeader("X-Request-Id", String.valueOf(req.getHeader("X-Request-Id")))
+                        .end(echo.encode());
+            });
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

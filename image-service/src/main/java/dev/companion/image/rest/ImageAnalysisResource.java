@@ -1,0 +1,40 @@
+package dev.companion.image.rest;
+
+import dev.companion.common.api.ApiResponse;
+import dev.companion.image.service.AnalysisService;
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+
+/** Seed "Analyze Image": multipart with an image file (or imageId), question, chatId and options (JSON). */
+@Path("/v1/images/analyze")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+public class ImageAnalysisResource {
+
+    private final AnalysisService analysis;
+    private final JsonWebToken jwt;
+
+    public ImageAnalysisResource(AnalysisService analysis, JsonWebToken jwt) {
+        this.analysis = analysis;
+        this.jwt = jwt;
+    }
+
+    @POST
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    public Uni<ApiResponse<AnalysisService.AnalysisView>> analyze(@RestForm("image") FileUpload image,
+                                                                 @RestForm("imageId") String imageId,
+                                                                 @RestForm("question") String question,
+                                                                 @RestForm("chatId") String chatId,
+                                                                 @RestForm("options") String options) {
+        AnalysisService.Upload upload = image == null ? null : new AnalysisService.Upload(image.uploadedFile(), image.size());
+        return analysis.analyze(jwt.getSubject(), upload, imageId, question, chatId, options).map(ApiResponse::ok);
+    }
+}

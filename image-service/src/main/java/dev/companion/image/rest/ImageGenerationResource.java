@@ -1,0 +1,55 @@
+package dev.companion.image.rest;
+
+import dev.companion.common.api.ApiResponse;
+import dev.companion.image.service.GenerationService;
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import java.net.URI;
+
+/** Seed "Request Image Generation" and "Get Generation Status", plus cancelling a queued job. */
+@Path("/v1/images/generate")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+public class ImageGenerationResource {
+
+    private final GenerationService generations;
+    private final JsonWebToken jwt;
+
+    public ImageGenerationResource(GenerationService generations, JsonWebToken jwt) {
+        this.generations = generations;
+        this.jwt = jwt;
+    }
+
+    /** 202: the generation is accepted and queued; its id is in the body and in Location. */
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> request(@Valid @NotNull GenerateRequest request) {
+        return generations.request(jwt.getSubject(), request).map(view -> Response.accepted(ApiResponse.ok(view))
+                .location(URI.create("/v1/images/generate/" + view.id())).build());
+    }
+
+    @GET
+    @Path("/{id}")
+    public Uni<ApiResponse<GenerationView>> status(@PathParam("id") String id) {
+        return generations.status(jwt.getSubject(), id).map(ApiResponse::ok);
+    }
+
+    @DELETE
+    @Path("/{id}")
+    public Uni<ApiResponse<GenerationView>> cancel(@PathParam("id") String id) {
+        return generations.cancel(jwt.getSubject(), id).map(v -> ApiResponse.ok(v, "Generation cancelled"));
+    }
+}

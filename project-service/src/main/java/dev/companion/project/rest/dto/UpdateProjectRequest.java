@@ -1,0 +1,19 @@
+package dev.companion.project.rest.dto;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import java.util.List;
+
+import static dev.companion.project.rest.dto.ProjectConstraints.*;
+
+/** Body of {@code PUT}/{@code PATCH /v1/projects/{id}}: only the fields sent change. */
+public record UpdateProjectRequest(
+        @Size(min = NAME_MIN, max = NAME_MAX) @Pattern(regexp = ".*\\S.*", message = "must not be blank") String name,
+        @Size(max = DESCRIPTION_MAX) String description,
+        @Size(max = TAGS_MAX) List<@Pattern(regexp = TAG_PATTERN, message = "must be lower-case letters, digits, '.', '_' or '-', at most 30 characters") String> tags,
+        @Pattern(regexp = COLOR_PATTERN, message = "must be a colour like #3B82F6") String color,
+        @Valid ProjectSettingsDto settings,
+        Boolean archived) {
+}

@@ -1,0 +1,121 @@
+package dev.companion.project.service;
+
+import dev.companion.common.events.Topics;
+import dev.companion.common.outbox.Outbox;
+import dev.companion.project.events.ProjectEventTypes;
+import dev.companion.project.mapping.InstructionMapper;
+import dev.companion.project.model.ChatRef;
+import dev.companion.project.model.InstructionSet;
+import dev.companion.project.model.Project;
+import dev.companion.project.repository.ChatRefRepository;
+import dev.companion.project.repository.InstructionSetRepository;
+import dev.companion.project.repository.ProjectRepository;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+/**
+ * Applies chat-service's facts to this service's state. Called inside the consumer's transaction;
+ * every method is safe against repeats because the chat_ref row says what was already counted.
+ */
+@ApplicationScoped
+public class ChatActivityService {
+
+    private final ChatRefRepository chats;
+    private final ProjectRepository projects;
+    private final InstructionSetRepository sets;
+    private final Outbox outbox;
+
+    public ChatActivityService(ChatRefRepository chats, ProjectRepository projects, InstructionSetRepository sets, Outbox outbox) {
+        this.chats = chats;
+        this.projects = projects;
+        this.sets = sets;
+        this.outbox = outbox;
+    }
+
+    /** chat.created / chat.updated: remember the chat; a move between projects moves it in the counts. */
+    public Uni<Void> chatSeen(String chatId, String projectId, String userId, Instant createdAt) {
+        if (chatId == null || userId == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return chats.findById(chatId).flatMap(ref -> {
+            if (ref == null) {
+                ChatRef created = new ChatRef();
+                created.chatId = chatId;
+                created.projectId = projectId;
+                created.userId = userId;
+                created.createdAt = createdAt;
+                return chats.persist(created).flatMap(x -> adjust(projectId, userId, +1, createdAt));
+            }
+            if (java.util.Objects.equals(ref.projectId, projectId)) {
+                return Uni.createFrom().voidItem();
+            }
+            String previous = ref.projectId;
+            ref.projectId = projectId;
+            return adjust(previous, userId, -1, null).flatMap(x -> adjust(projectId, userId, +1, Instant.now()));
+        });
+    }
+
+    /** chat.deleted: forget the chat, uncount it, and delete its chat-scope instruction sets (with their events). */
+    public Uni<Void> chatDeleted(String chatId) {
+        if (chatId == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return chats.findById(chatId).flatMap(ref -> {
+            if (ref == null) {
+                return Uni.createFrom().voidItem();
+            }
+            return chats.delete(ref)
+                    .flatMap(x -> adjust(ref.projectId, ref.userId, -1, null))
+                    .flatMap(x -> sets.ofChat(chatId))
+                    .flatMap(this::deleteSets);
+        });
+    }
+
+    /** message.created: the project's last activity moves forward (never back). */
+    public Uni<Void> messageCreated(String chatId, String projectId, Instant at) {
+        return (chatId == null ? Uni.createFrom().<ChatRef>nullItem() : chats.findById(chatId)).flatMap(ref -> {
+            String project = ref != null ? ref.projectId : projectId;
+            String user = ref != null ? ref.userId : null;
+            return adjust(project, user, 0, at);
+        });
+    }
+
+    private Uni<Void> adjust(String projectId, String userId, int chatDelta, Instant activity) {
+        if (projectId == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return projects.findById(projectId).map(p -> {
+            if (p == null || (userId != null && !userId.equals(p.userId))) {
+                // a project deleted meanwhile, or a chat claiming someone else's project: nothing to count
+                return null;
+            }
+            touch(p, chatDelta, activity);
+            return null;
+        }).replaceWithVoid();
+    }
+
+    private static void touch(Project p, int chatDelta, Instant activity) {
+        p.chatCount = Math.max(0, p.chatCount + chatDelta);
+        if (activity != null) {
+            Instant at = activity.truncatedTo(ChronoUnit.MILLIS);
+            if (p.lastActivity == null || at.isAfter(p.lastActivity)) {
+                p.lastActivity = at;
+            }
+        }
+    }
+
+    private Uni<Void> deleteSets(List<InstructionSet> list) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (InstructionSet s : list) {
+            chain = chain.flatMap(x -> sets.delete(s))
+                    .flatMap(x -> outbox.publish(Topics.PROJECT_EVENTS, InstructionService.eventKey(s),
+                            ProjectEventTypes.INSTRUCTION_DELETED, s.userId, InstructionMapper.toDeletedPayload(s)))
+                    .replaceWithVoid();
+        }
+        return chain;
+    }
+}
