@@ -19,7 +19,7 @@ start_stack() {
 }
 
 stop_stack() {
-  kill -INT "$BENCH_PID" 2>/dev/null || true
+  kill -TERM "$BENCH_PID" 2>/dev/null || true
   wait "$BENCH_PID" 2>/dev/null || true
   rm -rf "$BENCH_DATA"
 }

@@ -35,7 +35,7 @@ for run in $(seq 1 "$runs"); do
     echo "| infrastructure launcher JVM (Kafka, S3, orchestration) | $launcher |"
     echo "| PostgreSQL (all its processes) | ${pg:-?} |"
   fi
-  kill -INT "$pid"
+  kill -TERM "$pid"   # a background job ignores SIGINT; Ctrl-C in a terminal sends INT and works the same
   wait "$pid" || true
   sleep 1
   left=$(leftovers)

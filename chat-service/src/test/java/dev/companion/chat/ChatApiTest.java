@@ -90,7 +90,8 @@ class ChatApiTest {
                 .body("data.settings.maxTokens", is(2000))
                 .body("data.model", is("gpt-4"));
 
-        List<JsonNode> evts = events.awaitFor(chatId, e -> ChatEvents.has(e, "chat.archived", null));
+        List<JsonNode> evts = events.awaitFor(chatId, e -> e.stream().anyMatch(x -> x.path("type").asText().equals("chat.updated")
+                && x.path("data").path("archived").asBoolean()));
         assertEquals("chat.created", evts.get(0).path("type").asText());
         assertEquals(user.id(), evts.get(0).path("data").path("userId").asText());
         assertEquals(projectId, evts.get(0).path("data").path("projectId").asText());
@@ -185,6 +186,8 @@ class ChatApiTest {
         given().auth().oauth2(t).get("/v1/chats/" + chatId + "/messages").then().statusCode(404);
         given().auth().oauth2(t).get("/v1/chats/" + chatId + "/messages/" + answerId).then().statusCode(404);
         given().auth().oauth2(t).contentType(ContentType.JSON).body(Map.of("content", "hi")).post("/v1/chats/" + chatId + "/messages").then().statusCode(404);
+        given().auth().oauth2(t).contentType(ContentType.JSON).accept("text/event-stream").body(Map.of("content", "hi"))
+                .post("/v1/chats/" + chatId + "/messages").then().statusCode(404).body("error.code", is("NOT_FOUND"));
         given().auth().oauth2(t).contentType(ContentType.JSON).body(Map.of("prompts", List.of(Map.of("content", "x"))))
                 .post("/v1/chats/" + chatId + "/messages/batch").then().statusCode(404);
         given().auth().oauth2(t).post("/v1/chats/" + chatId + "/messages/" + answerId + "/cancel").then().statusCode(404);

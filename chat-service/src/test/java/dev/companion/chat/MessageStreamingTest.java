@@ -235,6 +235,7 @@ class MessageStreamingTest {
         JsonNode complete = readTree(data.get(data.size() - 2));
         assertEquals("message.complete", complete.path("type").asText());
         assertEquals(joined.toString(), complete.path("fullContent").asText());
+        assertTrue(complete.path("usage").path("totalTokens").asInt() > 0);
         // the socket path saw the same answer
         List<JsonNode> evts = events.awaitFor(chatId, e -> ChatEvents.has(e, "message.complete", answerId));
         assertEquals(joined.toString(), ChatEvents.first(evts, "message.complete", answerId).path("data").path("fullContent").asText());

@@ -267,4 +267,32 @@ class BulkDownloadTest {
             assertThat(entries.get("batch 3.png").bytes()).isEqualTo(many.get(3).png());
         }
     }
+
+    @Test
+    void aBackgroundBundleThatCannotBeBuiltFailsWithoutLeavingAPartialZip() {
+        String user = TestData.userId();
+        List<TestData.Seeded> many = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            many.add(TestData.image(db, user, null, null, "ok " + i, Instant.now(), 20, 20));
+        }
+        // image-service announced it, but its original never reached the bucket
+        String broken = dev.companion.common.id.Ids.newId("img");
+        TestData.imageEvent(dev.companion.common.id.Ids.newId("evt"), user, broken, null, null, "lost", Instant.now(),
+                TestData.png(20, 20, 3), 20, 20, false);
+        TestData.awaitImage(db, broken);
+        try (KafkaConsumer<String, String> consumer = TestData.downloadEventsConsumer()) {
+            consumer.poll(Duration.ofMillis(500));
+            Response r = bulk(user, "{\"imageIds\":" + ids(many.toArray(TestData.Seeded[]::new)).replace("]", ",\"" + broken + "\"]") + "}");
+            assertThat(r.statusCode()).as(r.body().asString()).isEqualTo(202);
+            String id = r.jsonPath().getString("data.id");
+            JsonPath event = new JsonPath(TestData.find(consumer, id, Duration.ofSeconds(60)).value());
+            assertThat(event.getString("type")).isEqualTo("download.failed");
+            assertThat(event.getString("data.downloadId")).isEqualTo(id);
+            assertThat(event.getString("data.error.code")).isEqualTo("SERVER_ERROR");
+            given().auth().oauth2(TestTokens.forUser(user)).get("/v1/downloads/" + id).then().statusCode(200)
+                    .body("data.status", is("failed")).body("data.error.code", is("SERVER_ERROR"))
+                    .body("data.downloadUrl", org.hamcrest.Matchers.nullValue());
+            assertThat(TestData.downloadObjects("bulk/" + id + "/")).isEmpty();
+        }
+    }
 }

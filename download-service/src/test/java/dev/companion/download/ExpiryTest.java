@@ -30,7 +30,7 @@ class ExpiryTest {
     public static class ShortLinks implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("companion.download.link-ttl", "PT3S");
+            return Map.of("companion.download.link-ttl", "PT10S");
         }
     }
 
@@ -47,18 +47,19 @@ class ExpiryTest {
         TestData.Seeded image = TestData.image(db, user, null, null, "p", Instant.now(), 16, 16);
         JsonPath single = given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"format\":\"jpg\"}")
                 .post("/v1/images/" + image.id() + "/download").then().statusCode(200).extract().jsonPath();
+        String url = single.getString("data.downloadUrl");
+        assertThat(TestData.fetch(url).statusCode()).isEqualTo(200);
         JsonPath links = given().auth().oauth2(token).contentType(ContentType.JSON)
                 .body("{\"imageIds\":[\"" + image.id() + "\"],\"createZip\":false}")
                 .post("/v1/images/download/bulk").then().statusCode(200).extract().jsonPath();
-        String url = single.getString("data.downloadUrl");
         String fileUrl = links.getString("data.files[0].downloadUrl");
-        assertThat(TestData.fetch(url).statusCode()).isEqualTo(200);
         assertThat(TestData.fetch(fileUrl).statusCode()).isEqualTo(200);
 
-        Instant expiresAt = Instant.parse(single.getString("data.expiresAt"));
+        Instant expiresAt = Instant.parse(links.getString("data.expiresAt"));
         Thread.sleep(Math.max(0, Duration.between(Instant.now(), expiresAt).toMillis()) + 1500);
-        // the signature itself has expired: S3 refuses the link even before the sweeper runs
+        // the signature itself has expired: S3 refuses the links even before the sweeper runs
         assertThat(TestData.fetch(url).statusCode()).isEqualTo(403);
+        assertThat(TestData.fetch(fileUrl).statusCode()).isEqualTo(403);
 
         assertThat(sweeper.sweepOnce()).isGreaterThanOrEqualTo(2);
         String id = single.getString("data.id");

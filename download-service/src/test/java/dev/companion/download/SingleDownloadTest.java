@@ -71,7 +71,8 @@ class SingleDownloadTest {
         assertThat(file.statusCode()).isEqualTo(200);
         assertThat(file.body()).isEqualTo(image.png());
         assertThat(r.jsonPath().getLong("data.size")).isEqualTo(image.png().length);
-        assertThat(file.headers().firstValue("Content-Disposition").orElse("")).contains("attachment");
+        assertThat(file.headers().firstValue("Content-Disposition").orElse(""))
+                .startsWith("attachment; filename=\"Space Art-2025-01-19-001.png\"");
     }
 
     @Test

@@ -114,17 +114,18 @@ class ProxyTest {
     }
 
     @Test
-    void aServiceTooSlowToAnswerIsAGatewayTimeout() {
+    void aServiceTooSlowToAnswerIsAGatewayTimeout() throws Exception {
         // warm up (first token check, first connection) so the clock below measures the timeout only
         given().header("Authorization", "Bearer " + token).when().get("/v1/instructions").then().statusCode(200);
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         long start = System.currentTimeMillis();
-        given().header("Authorization", "Bearer " + token).when().get("/v1/instructions/slow")
-                .then().statusCode(504)
-                .body("success", is(false))
-                .body("error.code", is("GATEWAY_TIMEOUT"))
-                .body("error.details.service", is("project-service"))
-                .body("requestId", matchesPattern("req_.+"));
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(gateway.resolve("/v1/instructions/slow"))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
         long took = System.currentTimeMillis() - start;
+        assertEquals(504, r.statusCode());
+        assertTrue(r.body().contains("\"code\":\"GATEWAY_TIMEOUT\""), r.body());
+        assertTrue(r.body().contains("\"service\":\"project-service\""), r.body());
+        assertTrue(r.body().contains("\"requestId\":\"req_"), r.body());
         assertTrue(took < 4500, "the configured 2 s timeout applies, not the service's 5 s; took " + took);
     }
 

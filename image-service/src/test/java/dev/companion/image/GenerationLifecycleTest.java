@@ -45,10 +45,15 @@ class GenerationLifecycleTest {
         // the read model catches up asynchronously: until then the chat is unknown (404)
         await().atMost(15, TimeUnit.SECONDS).until(() -> queryLong("SELECT count(*) FROM chat_ref WHERE chat_id = ?", chatId) == 1);
 
-        JsonPath accepted = generate(token, "{\"prompt\":\"A minimalist logo for a tech startup, blue and white colors\","
-                + "\"chatId\":\"" + chatId + "\",\"options\":{\"model\":\"offline-art\",\"size\":\"1792x1024\","
-                + "\"quality\":\"hd\",\"style\":\"natural\",\"n\":2}}");
+        var response = given().auth().oauth2(token).contentType("application/json")
+                .body("{\"prompt\":\"A minimalist logo for a tech startup, blue and white colors\","
+                        + "\"chatId\":\"" + chatId + "\",\"options\":{\"model\":\"offline-art\",\"size\":\"1792x1024\","
+                        + "\"quality\":\"hd\",\"style\":\"natural\",\"n\":2}}")
+                .post("/v1/images/generate").then().statusCode(201).extract();
+        JsonPath accepted = response.jsonPath();
         String id = accepted.getString("data.id");
+        assertTrue(response.header("Location").endsWith("/v1/images/generate/" + id));
+        assertTrue(accepted.getBoolean("success"));
         assertTrue(id.matches("img_gen_[0-9a-z]{26}"), id);
         assertEquals("processing", accepted.getString("data.status"));
         assertEquals("A minimalist logo for a tech startup, blue and white colors", accepted.getString("data.prompt"));

@@ -98,7 +98,7 @@ final class ImageTestSupport {
 
     static JsonPath generate(String token, String body) {
         return given().auth().oauth2(token).contentType(ContentType.JSON).body(body)
-                .post("/v1/images/generate").then().statusCode(202).extract().jsonPath();
+                .post("/v1/images/generate").then().statusCode(201).extract().jsonPath();
     }
 
     static JsonPath status(String token, String id) {

@@ -71,6 +71,21 @@ class QueueAndProvidersTest {
     }
 
     @Test
+    void runningJobCanBeCancelledAndLeavesNothing() throws Exception {
+        String token = TestTokens.forUser(user());
+        String id = generate(token, "{\"prompt\":\"slow cancelled castle\",\"options\":{\"model\":\"dall-e-3\",\"n\":3}}")
+                .getString("data.id");
+        await().atMost(30, TimeUnit.SECONDS).until(() -> "processing".equals(queryString("SELECT status FROM image_generation WHERE id = ?", id)));
+        given().auth().oauth2(token).delete("/v1/images/generate/" + id).then().statusCode(200).body("data.status", is("cancelled"));
+        // the worker notices at its next heartbeat and stops before drawing all three images (3 × 4 s at the fake)
+        Thread.sleep(9000);
+        assertEquals("cancelled", status(token, id).getString("data.status"));
+        assertEquals(0, queryLong("SELECT count(*) FROM image WHERE generation_id = ?", id));
+        assertTrue(events(id, "image.complete").isEmpty());
+        assertTrue(FakeOpenAiResource.IMAGE_REQUESTS.stream().filter(r -> r.path("prompt").asText().equals("slow cancelled castle")).count() < 3);
+    }
+
+    @Test
     void openAiProviderReturnsBase64Images() throws Exception {
         String token = TestTokens.forUser(user());
         String id = generate(token, "{\"prompt\":\"A lighthouse, blue hour\",\"options\":{\"model\":\"dall-e-3\","

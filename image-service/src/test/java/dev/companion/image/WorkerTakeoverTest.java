@@ -76,6 +76,7 @@ class WorkerTakeoverTest {
         // done once: one set of images, one image.complete, by the other worker on its second attempt
         assertEquals(2, queryLong("SELECT count(*) FROM image WHERE generation_id = ?", id));
         assertEquals(2, queryLong("SELECT attempts FROM image_generation WHERE id = ?", id));
+        assertEquals(survivor.workerId(), queryString("SELECT worker_id FROM image_generation WHERE id = ?", id));
         await().atMost(10, TimeUnit.SECONDS).until(() -> events(id, "image.complete").size() == 1);
         Thread.sleep(2000);
         assertEquals(1, events(id, "image.complete").size());

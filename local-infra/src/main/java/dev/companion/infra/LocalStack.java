@@ -77,7 +77,10 @@ public final class LocalStack implements AutoCloseable {
     public void start() throws Exception {
         infra = new LocalInfra(infraOptions);
         infra.start();
-        logDir = Files.createDirectories(infraOptions.dataDir().toAbsolutePath().resolve("logs"));
+        // throw-away stacks (tests) delete their data on close: keep their logs beside it
+        Path data = infraOptions.dataDir().toAbsolutePath();
+        logDir = Files.createDirectories(infraOptions.deleteOnClose()
+                ? data.resolveSibling(data.getFileName() + "-logs") : data.resolve("logs"));
         for (ServiceSpec spec : services) {
             serviceEnv.put(spec.name(), environment(spec));
         }
@@ -85,7 +88,7 @@ public final class LocalStack implements AutoCloseable {
             startService(spec.name());
         }
         for (ServiceSpec spec : services) {
-            awaitReady(spec.name(), Duration.ofSeconds(120));
+            awaitReady(spec.name(), Duration.ofSeconds(240));
         }
     }
 
@@ -125,7 +128,7 @@ public final class LocalStack implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx192m", "-XX:+UseSerialGC", "-Xss512k", "-XX:ReservedCodeCacheSize=64m",
-                "-Djava.io.tmpdir=" + logDir.getParent().resolve("tmp"),
+                "-Djava.io.tmpdir=" + infraOptions.dataDir().toAbsolutePath().resolve("tmp"),
                 "-jar", jar.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)

@@ -59,4 +59,73 @@ class ProjectFlowIT {
         assertTrue(alice.api().delete("/v1/projects/" + id).status() < 300);
         assertEquals(404, alice.api().get("/v1/projects/" + id).status());
     }
+
+    /**
+     * project-service's view of chat-service: chatCount and lastActivity follow chat.events, a chat-scope
+     * instruction set can be attached once the chat is known, its effective prompt layers project and chat,
+     * and deleting the chat takes its set along. Also the list's search, tags and sort through the gateway.
+     */
+    @Test
+    void chatsCountInTheListAndChatInstructionsLayerOnTheProject(ApiClient anonymous) {
+        Login.User alice = Login.newUser(anonymous, "alice");
+        ApiClient.Result p = alice.api().post("/v1/projects", Map.of("name", "Chatty Project", "description", "talks a lot",
+                "tags", List.of("react", "frontend")));
+        assertEquals(201, p.status(), p.raw());
+        String projectId = p.data().path("id").asText();
+        assertEquals(201, alice.api().post("/v1/projects", Map.of("name", "Quiet Project", "tags", List.of("react"))).status());
+
+        String chatId = retry(() -> alice.api().post("/v1/projects/" + projectId + "/chats", Map.of("name", "First chat")), 201)
+                .data().path("id").asText();
+        retry(() -> {
+            ApiClient.Result r = alice.api().get("/v1/projects/" + projectId);
+            return r.data() != null && r.data().path("chatCount").asInt() == 1 ? r : new ApiClient.Result(0, r.headers(), r.body(), r.raw());
+        }, 200);
+
+        ApiClient.Result list = alice.api().get("/v1/projects?sort=lastActivity&order=desc&search=CHATTY&tags=react,frontend");
+        assertEquals(200, list.status(), list.raw());
+        assertEquals(1, list.data().path("projects").size(), list.raw());
+        assertEquals(projectId, list.data().path("projects").get(0).path("id").asText());
+        assertEquals(1, list.data().path("projects").get(0).path("chatCount").asInt());
+        assertEquals(2, alice.api().get("/v1/projects?tags=react").data().path("pagination").path("total").asInt());
+        ApiClient.Result injection = alice.api().get("/v1/projects?sort=name%3BDROP%20TABLE%20project");
+        assertEquals(400, injection.status(), injection.raw());
+        assertEquals("sort", injection.body().path("error").path("details").path("field").asText());
+
+        assertEquals(201, alice.api().post("/v1/instructions", Map.of("name", "Project voice", "scope", "project",
+                "projectId", projectId, "instructions", Map.of("role", "You are a React expert", "constraints", List.of("Use hooks")))).status());
+        // the chat becomes known to project-service through chat.events: retry until it is
+        ApiClient.Result chatSet = retry(() -> alice.api().post("/v1/instructions", Map.of("name", "Chat voice", "scope", "chat",
+                "chatId", chatId, "mode", "append", "instructions", Map.of("style", "Terse", "constraints", List.of("No prose")))), 201);
+        assertEquals(projectId, chatSet.data().path("projectId").asText());
+        ApiClient.Result effective = alice.api().get("/v1/instructions/effective?chatId=" + chatId);
+        assertEquals(200, effective.status(), effective.raw());
+        assertEquals(2, effective.data().path("layers").size());
+        assertEquals("You are a React expert\n\nStyle: Terse\n\nConstraints:\n- Use hooks\n- No prose",
+                effective.data().path("systemPrompt").asText());
+
+        assertTrue(alice.api().delete("/v1/chats/" + chatId).status() < 300);
+        String chatSetId = chatSet.data().path("id").asText();
+        retry(() -> alice.api().get("/v1/instructions/" + chatSetId), 404);
+        assertEquals(0, alice.api().get("/v1/projects/" + projectId).data().path("chatCount").asInt());
+    }
+
+    /** Repeats the call (eventual consistency across services) until it answers {@code status}, for up to 30 s. */
+    private static ApiClient.Result retry(java.util.function.Supplier<ApiClient.Result> call, int status) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (true) {
+            ApiClient.Result r = call.get();
+            if (r.status() == status) {
+                return r;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("expected " + status + ", last answer " + r.status() + " " + r.raw());
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
 }

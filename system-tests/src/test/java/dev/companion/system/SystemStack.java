@@ -24,9 +24,13 @@ public final class SystemStack implements BeforeAllCallback, ParameterResolver {
     static final Map<String, String> TEST_ENV = new HashMap<>();
 
     private static LocalStack stack;
+    private static Exception startFailure;
     private static int basePort;
 
     static synchronized LocalStack stack() throws Exception {
+        if (startFailure != null) {
+            throw new IllegalStateException("the stack failed to start earlier", startFailure);
+        }
         if (stack == null) {
             Path root = Path.of(System.getProperty("companion.root", "..")).toAbsolutePath().normalize();
             Path data = root.resolve("system-tests/target/stack-" + Long.toHexString(System.nanoTime()));
@@ -38,6 +42,7 @@ public final class SystemStack implements BeforeAllCallback, ParameterResolver {
                 s.start();
             } catch (Exception e) {
                 s.close();
+                startFailure = e;
                 throw e;
             }
             stack = s;

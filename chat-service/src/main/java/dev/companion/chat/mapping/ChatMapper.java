@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.companion.chat.model.Chat;
 import dev.companion.chat.model.ChatSettings;
 import dev.companion.chat.model.Message;
-import dev.companion.chat.model.MessageStatus;
 import dev.companion.chat.rest.dto.ChatView;
 import dev.companion.chat.rest.dto.MessageView;
 import dev.companion.chat.rest.dto.SettingsBody;
@@ -87,9 +86,5 @@ public class ChatMapper {
         } catch (Exception e) {
             return null;
         }
-    }
-
-    public static boolean isFinished(Message m) {
-        return !MessageStatus.STREAMING.equals(m.status);
     }
 }

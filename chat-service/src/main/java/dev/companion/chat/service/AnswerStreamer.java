@@ -50,7 +50,8 @@ public class AnswerStreamer {
     }
 
     /** How an answer ended. {@code status} is the stored message status. */
-    public record Outcome(String messageId, String status, String content, String errorCode, String errorMessage) {
+    public record Outcome(String messageId, String status, String content, String errorCode, String errorMessage,
+                          Integer promptTokens, Integer completionTokens) {
         public boolean ok() {
             return MessageStatus.COMPLETE.equals(status);
         }
@@ -105,7 +106,8 @@ public class AnswerStreamer {
                 .flatMap(result -> background.run(job.requestId(), () -> Panache.withTransaction(() -> finish(job, stream, result))))
                 .onFailure().recoverWithItem(t -> {
                     LOG.errorf(t, "could not store the answer %s", job.answerMessageId());
-                    return new Outcome(job.answerMessageId(), MessageStatus.ERROR, stream.content(), "server_error", "The answer could not be stored");
+                    return new Outcome(job.answerMessageId(), MessageStatus.ERROR, stream.content(), "server_error", "The answer could not be stored",
+                            null, null);
                 })
                 .invoke(outcome -> {
                     stream.broadcast(sseFinal(job, stream, outcome));
@@ -200,7 +202,7 @@ public class AnswerStreamer {
         return messages.findById(job.answerMessageId()).flatMap(answer -> {
             if (answer == null) {
                 return Uni.createFrom().item(new Outcome(job.answerMessageId(), MessageStatus.ERROR, stream.content(),
-                        "not_found", "The chat was deleted"));
+                        "not_found", "The chat was deleted", null, null));
             }
             if (!MessageStatus.STREAMING.equals(answer.status)) {
                 // ended elsewhere (cancelled through another replica, or swept): keep that outcome
@@ -263,7 +265,7 @@ public class AnswerStreamer {
     }
 
     private static Outcome outcome(Message m) {
-        return new Outcome(m.id, m.status, m.content, m.errorCode, m.errorMessage);
+        return new Outcome(m.id, m.status, m.content, m.errorCode, m.errorMessage, m.promptTokens, m.completionTokens);
     }
 
     private ChatSettings settings(Chat chat) {
@@ -282,8 +284,10 @@ public class AnswerStreamer {
 
     private String sseFinal(AnswerJob job, LiveStream stream, Outcome outcome) {
         if (outcome.ok()) {
+            int p = outcome.promptTokens() == null ? 0 : outcome.promptTokens();
+            int c = outcome.completionTokens() == null ? 0 : outcome.completionTokens();
             return sse("message.complete", Map.of("chatId", job.chatId(), "messageId", outcome.messageId(),
-                    "fullContent", outcome.content()));
+                    "fullContent", outcome.content(), "usage", Map.of("promptTokens", p, "completionTokens", c, "totalTokens", p + c)));
         }
         return sse("message.error", Map.of("chatId", job.chatId(), "messageId", outcome.messageId(),
                 "error", Map.of("code", outcome.errorCode() == null ? "provider_error" : outcome.errorCode(),

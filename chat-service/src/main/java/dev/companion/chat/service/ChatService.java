@@ -104,7 +104,6 @@ public class ChatService {
             String model = request.model() == null ? c.model : request.model();
             ChatSettings settings = request.settings() == null ? mapper.settings(c) : mapper.merge(mapper.settings(c), request.settings());
             checkModel(model, settings);
-            boolean archivedNow = request.archived() != null && request.archived() && !c.archived;
             if (request.name() != null) {
                 c.name = request.name().strip();
             }
@@ -120,7 +119,7 @@ public class ChatService {
                 c.starred = request.starred();
             }
             c.updatedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-            return events.chatChanged(archivedNow ? "chat.archived" : "chat.updated", c).replaceWith(() -> mapper.toView(c));
+            return events.chatChanged("chat.updated", c).replaceWith(() -> mapper.toView(c));
         });
     }
 

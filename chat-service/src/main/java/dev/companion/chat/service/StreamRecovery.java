@@ -8,6 +8,8 @@ import dev.companion.chat.repository.MessageRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -31,9 +33,11 @@ public class StreamRecovery {
     private final LiveStreams live;
     private final BackgroundWork background;
     private final ChatConfig config;
+    private final Pool pool;
 
     public StreamRecovery(MessageRepository messages, ChatEventPublisher events, LiveStreams live, BackgroundWork background,
-                          ChatConfig config) {
+                          ChatConfig config, Pool pool) {
+        this.pool = pool;
         this.messages = messages;
         this.events = events;
         this.live = live;
@@ -47,9 +51,10 @@ public class StreamRecovery {
         if (ids.isEmpty()) {
             return;
         }
-        background.run(null, () -> Panache.withTransaction(() -> messages.update(
-                        "updatedAt = ?1 where id in ?2 and status = ?3", Instant.now(), ids, MessageStatus.STREAMING)))
-                .subscribe().with(n -> { }, t -> LOG.debugf("heartbeat deferred: %s", t.getMessage()));
+        // plain SQL on the reactive pool: one statement, no ORM session needed
+        pool.preparedQuery("UPDATE message SET updated_at = now() WHERE id = ANY($1) AND status = $2")
+                .execute(Tuple.of(ids.toArray(String[]::new), MessageStatus.STREAMING))
+                .subscribe().with(rows -> { }, t -> LOG.debugf("heartbeat deferred: %s", t.getMessage()));
     }
 
     @Scheduled(every = "${companion.chat.streaming.sweep:15s}", delayed = "3s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

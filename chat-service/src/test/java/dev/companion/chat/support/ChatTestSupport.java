@@ -133,7 +133,12 @@ public final class ChatTestSupport {
             p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
             p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
             consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
-            consumer.subscribe(List.of("chat.events"));
+            // assigned, not subscribed: no consumer-group join to wait for
+            List<org.apache.kafka.common.TopicPartition> partitions = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(20)).until(() -> !consumer.partitionsFor("chat.events").isEmpty());
+            consumer.partitionsFor("chat.events").forEach(p2 -> partitions.add(new org.apache.kafka.common.TopicPartition(p2.topic(), p2.partition())));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
         }
 
         /** Polls until the events with {@code data.chatId} (or {@code data.id}) = chatId satisfy {@code until}. */

@@ -21,6 +21,8 @@ import org.jboss.logging.Logger;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -92,11 +94,19 @@ public class ObjectStore {
         try {
             return publicSigner.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder().method(Method.GET)
                     .bucket(s3.downloadsBucket()).object(key).expiry(seconds)
-                    .extraQueryParams(Map.of("response-content-disposition", "attachment; filename=\"" + fileName + "\""))
+                    .extraQueryParams(Map.of("response-content-disposition", contentDisposition(fileName)))
                     .build());
         } catch (Exception e) {
             throw new StorageException("cannot sign " + key, e);
         }
+    }
+
+    /** RFC 6266: an ASCII fallback for old clients plus the UTF-8 name (RFC 5987) for the rest. */
+    static String contentDisposition(String fileName) {
+        StringBuilder ascii = new StringBuilder();
+        fileName.codePoints().forEach(cp -> ascii.append(cp >= 0x20 && cp < 0x7f && cp != '"' && cp != '\\' ? (char) cp : '_'));
+        String encoded = URLEncoder.encode(fileName, StandardCharsets.UTF_8).replace("+", "%20");
+        return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
     }
 
     /**

@@ -13,10 +13,12 @@ import dev.companion.download.repository.ProjectRefRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.function.Function;
@@ -24,6 +26,7 @@ import java.util.function.Function;
 /**
  * Keeps the read models (images, project names, chat names) from image.events, project.events and
  * chat.events. Each event is applied once: de-duplicated by id in the same transaction as the change.
+ * A failing transaction (database away) is retried; an unreadable payload is logged and skipped.
  */
 @ApplicationScoped
 public class ReadModelConsumer {
@@ -48,6 +51,7 @@ public class ReadModelConsumer {
     }
 
     @Incoming("image-events")
+    @Retry(maxRetries = 10, delay = 1, delayUnit = ChronoUnit.SECONDS, abortOn = IllegalArgumentException.class)
     public Uni<Void> onImageEvent(String value) {
         return once("download-service.images", value, event -> switch (event.type()) {
             case "image.complete" -> imageComplete(event);
@@ -57,6 +61,7 @@ public class ReadModelConsumer {
     }
 
     @Incoming("project-events")
+    @Retry(maxRetries = 10, delay = 1, delayUnit = ChronoUnit.SECONDS, abortOn = IllegalArgumentException.class)
     public Uni<Void> onProjectEvent(String value) {
         return once("download-service.projects", value, event -> switch (event.type()) {
             case "project.created", "project.updated", "project.archived" -> projectChanged(event);
@@ -66,6 +71,7 @@ public class ReadModelConsumer {
     }
 
     @Incoming("chat-events")
+    @Retry(maxRetries = 10, delay = 1, delayUnit = ChronoUnit.SECONDS, abortOn = IllegalArgumentException.class)
     public Uni<Void> onChatEvent(String value) {
         return once("download-service.chats", value, event -> switch (event.type()) {
             case "chat.created", "chat.updated" -> chatChanged(event);

@@ -261,20 +261,26 @@ public class DownloadService {
         List<DownloadFile> out = new ArrayList<>();
         long total = 0;
         int index = 1;
-        for (Named n : named) {
-            String path = naming.pathFor(n.source(), index);
-            byte[] bytes = convert(n.image(), convert);
-            String key = "bulk/" + id + "/" + path;
-            store.putDownload(key, bytes, format.contentType());
-            DownloadFile f = new DownloadFile();
-            f.downloadId = id;
-            f.position = index++;
-            f.imageId = n.image().id;
-            f.fileName = path;
-            f.objectKey = key;
-            f.size = bytes.length;
-            out.add(f);
-            total += bytes.length;
+        try {
+            for (Named n : named) {
+                String path = naming.pathFor(n.source(), index);
+                byte[] bytes = convert(n.image(), convert);
+                String key = "bulk/" + id + "/" + path;
+                store.putDownload(key, bytes, format.contentType());
+                DownloadFile f = new DownloadFile();
+                f.downloadId = id;
+                f.position = index++;
+                f.imageId = n.image().id;
+                f.fileName = path;
+                f.objectKey = key;
+                f.size = bytes.length;
+                out.add(f);
+                total += bytes.length;
+            }
+        } catch (RuntimeException e) {
+            // a half-made set of links is no download: nothing of it may stay in the bucket
+            deleteObjects(new Built(null, null, total, out.size(), out));
+            throw e;
         }
         return new Built(null, null, total, named.size(), out);
     }

@@ -7,13 +7,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import java.io.BufferedOutputStream;
-import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,7 +21,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /**
- * Writes a zip straight into S3: {@code ZipOutputStream → pipe → multipart upload} on a second thread.
+ * Writes a zip straight into S3: {@code ZipOutputStream → bounded pipe → multipart upload} on a second thread.
  * At any moment memory holds one converted image, the pipe buffer and one upload part, whatever the
  * bundle's size. Entries are STORED: PNG, JPEG and WebP are compressed already, deflating them again
  * costs CPU for nothing; STORED needs the CRC and size up front, taken from the one entry in hand.
@@ -63,18 +59,16 @@ public class ZipBundler {
 
     /** Builds the zip under {@code key} in the downloads bucket and returns its size in bytes. */
     public long bundle(String key, EntrySource source) throws IOException {
-        PipedInputStream pipeIn = new PipedInputStream(PIPE_BUFFER);
-        AbortableInput uploadIn = new AbortableInput(pipeIn);
-        PipedOutputStream pipeOut = new PipedOutputStream(pipeIn);
+        BoundedPipe pipe = new BoundedPipe(PIPE_BUFFER);
         Future<?> upload = uploaders.submit(() -> {
             try {
-                store.putDownloadStream(key, uploadIn, partSize, "application/zip");
+                store.putDownloadStream(key, pipe.source, partSize, "application/zip");
             } finally {
                 // if the upload fails, the writer's next write fails instead of blocking on a full pipe
-                closeQuietly(pipeIn);
+                pipe.closeReader();
             }
         });
-        CountingOutput counted = new CountingOutput(new BufferedOutputStream(pipeOut, 64 * 1024));
+        CountingOutput counted = new CountingOutput(new BufferedOutputStream(pipe.sink, 64 * 1024));
         try (ZipOutputStream zip = new ZipOutputStream(counted)) {
             zip.setMethod(ZipOutputStream.STORED);
             source.writeEntries((path, bytes) -> {
@@ -91,8 +85,8 @@ public class ZipBundler {
             });
         } catch (IOException | RuntimeException e) {
             // never let a truncated zip be completed as if it were whole
-            uploadIn.abort(e);
-            closeQuietly(pipeOut);
+            pipe.abort(e);
+            pipe.closeWriter();
             awaitQuietly(upload);
             throw e;
         }
@@ -116,49 +110,6 @@ public class ZipBundler {
             f.get(1, TimeUnit.MINUTES);
         } catch (Exception ignored) {
             // the writer's failure is the one reported
-        }
-    }
-
-    private static void closeQuietly(java.io.Closeable c) {
-        try {
-            c.close();
-        } catch (IOException ignored) {
-            // closing a pipe end cannot fail in a way we could act on
-        }
-    }
-
-    /** The upload's input; once aborted every read fails, so the multipart upload is never completed. */
-    static final class AbortableInput extends FilterInputStream {
-        private volatile Exception abortedBy;
-
-        AbortableInput(InputStream in) {
-            super(in);
-        }
-
-        void abort(Exception cause) {
-            abortedBy = cause;
-        }
-
-        private void check() throws IOException {
-            if (abortedBy != null) {
-                throw new IOException("bundle aborted: " + abortedBy.getMessage());
-            }
-        }
-
-        @Override
-        public int read() throws IOException {
-            check();
-            int b = super.read();
-            check();
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            check();
-            int n = super.read(b, off, len);
-            check();
-            return n;
         }
     }
 

@@ -36,7 +36,6 @@ public class ErrorReplies {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        org.jboss.logging.Logger.getLogger(ErrorReplies.class).warnf("DEBUG reply %s", code);
         response.setStatusCode(code.status())
                 .putHeader("Content-Type", "application/json")
                 .end(body);

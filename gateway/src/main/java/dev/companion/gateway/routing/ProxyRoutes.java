@@ -62,7 +62,6 @@ public class ProxyRoutes {
         // the body must wait for the token check and the rate limit, then stream to the service
         request.pause();
         assignRequestId(ctx);
-        LOG.warnf("DEBUG enter %s", path);
 
         boolean health = "/v1/health".equals(path) || "/v1/health/".equals(path);
         Optional<Upstream> upstream = health ? Optional.empty() : routes.find(path);

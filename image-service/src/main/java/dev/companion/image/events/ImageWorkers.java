@@ -103,6 +103,7 @@ public class ImageWorkers {
         }
         for (ImageJobWorker w : workers) {
             w.awaitStop(Duration.ofSeconds(20));
+            registry.remove(w.workerId()).onFailure().recoverWithNull().await().atMost(Duration.ofSeconds(2));
         }
     }
 

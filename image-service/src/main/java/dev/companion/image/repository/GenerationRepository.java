@@ -47,11 +47,14 @@ public class GenerationRepository implements PanacheRepositoryBase<ImageGenerati
                 .getSingleResult());
     }
 
-    /** Ends the job if {@code workerId} still owns it; true if this call made the transition. */
+    /**
+     * Ends the job if {@code workerId} still owns it; true if this call made the transition. worker_id is kept
+     * as the record of who finished it (the lease is what says a job is owned).
+     */
     public Uni<Boolean> finishIfOwner(String id, String workerId, GenerationStatus to, String errorCode, String errorMessage) {
         return Panache.getSession().flatMap(s -> s.createNativeQuery(
                         "UPDATE image_generation SET status = ?3, progress = CASE WHEN ?3 = 'completed' THEN 100 ELSE progress END, "
-                                + "worker_id = NULL, lease_until = NULL, completed_at = now(), updated_at = now(), "
+                                + "lease_until = NULL, completed_at = now(), updated_at = now(), "
                                 + "error_code = ?4, error_message = ?5 "
                                 + "WHERE id = ?1 AND worker_id = ?2 AND status = 'processing'")
                 .setParameter(1, id).setParameter(2, workerId).setParameter(3, to.db())

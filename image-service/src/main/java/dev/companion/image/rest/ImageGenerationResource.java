@@ -33,11 +33,11 @@ public class ImageGenerationResource {
         this.jwt = jwt;
     }
 
-    /** 202: the generation is accepted and queued; its id is in the body and in Location. */
+    /** 201 + Location (the convention for creates): the generation exists and is queued; poll it or wait for events. */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> request(@Valid @NotNull GenerateRequest request) {
-        return generations.request(jwt.getSubject(), request).map(view -> Response.accepted(ApiResponse.ok(view))
+        return generations.request(jwt.getSubject(), request).map(view -> Response.status(Response.Status.CREATED).entity(ApiResponse.ok(view))
                 .location(URI.create("/v1/images/generate/" + view.id())).build());
     }
 

@@ -114,9 +114,10 @@ public class ImageJobProcessor {
             report(g, requestId, 5, "generating", lastProgress);
             ImageSpec spec = new ImageSpec(g.prompt, providers.upstreamModel(g.model), g.width(), g.height(), g.quality, g.style, g.n);
             List<byte[]> rendered = providers.forModel(g.model).generate(spec, p -> {
-                if (owned.get() && alive.getAsBoolean()) {
-                    report(g, requestId, 5 + (int) (p * 0.75), "generating", lastProgress);
+                if (!owned.get() || !alive.getAsBoolean()) {
+                    throw new JobLost(); // cancelled, taken over or stopping: no point drawing the rest
                 }
+                report(g, requestId, 5 + (int) (p * 0.75), "generating", lastProgress);
             });
             if (rendered.size() != g.n) {
                 throw new ProviderException("PROVIDER_REJECTED", "provider returned " + rendered.size() + " of " + g.n + " images", false);
@@ -130,13 +131,22 @@ public class ImageJobProcessor {
             if (!alive.getAsBoolean()) {
                 return Outcome.ABANDONED;
             }
+            if (!owned.get()) {
+                storage.delete(written);
+                return Outcome.LOST;
+            }
             boolean done = await(requestId, () -> Panache.withTransaction(() -> complete(g, workerId, stored)));
             if (!done) {
+                LOG.infof("job %s finished elsewhere or cancelled; %s discards its copy", generationId, workerId);
                 storage.delete(written); // another worker owns the job now (or it was cancelled): our copies are orphans
                 return Outcome.LOST;
             }
             LOG.infof("job %s completed by %s: %d image(s)", generationId, workerId, stored.size());
             return Outcome.COMPLETED;
+        } catch (JobLost e) {
+            safeDelete(written);
+            LOG.infof("job %s given up by %s: %s", generationId, workerId, alive.getAsBoolean() ? "no longer owned" : "worker stopping");
+            return alive.getAsBoolean() ? Outcome.LOST : Outcome.ABANDONED;
         } catch (ProviderException | CircuitBreakerOpenException | IllegalArgumentException e) {
             String code = e instanceof ProviderException pe ? pe.code() : e instanceof CircuitBreakerOpenException
                     ? "SERVICE_UNAVAILABLE" : "PROVIDER_REJECTED";
@@ -217,6 +227,13 @@ public class ImageJobProcessor {
             storage.delete(keys);
         } catch (RuntimeException e) {
             LOG.warnf("could not remove partial objects %s: %s", keys, e.getMessage());
+        }
+    }
+
+    /** Thrown from the progress callback to stop a job this worker no longer owns. */
+    static final class JobLost extends RuntimeException {
+        JobLost() {
+            super("job no longer owned", null, false, false);
         }
     }
 

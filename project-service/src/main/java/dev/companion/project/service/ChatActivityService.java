@@ -36,7 +36,7 @@ public class ChatActivityService {
         this.outbox = outbox;
     }
 
-    /** chat.created / chat.updated: remember the chat; a move between projects moves it in the counts. */
+    /** chat.created / chat.updated: remember the chat; a move between projects moves it in the counts and moves its sets. */
     public Uni<Void> chatSeen(String chatId, String projectId, String userId, Instant createdAt) {
         if (chatId == null || userId == null) {
             return Uni.createFrom().voidItem();
@@ -55,7 +55,10 @@ public class ChatActivityService {
             }
             String previous = ref.projectId;
             ref.projectId = projectId;
-            return adjust(previous, userId, -1, null).flatMap(x -> adjust(projectId, userId, +1, Instant.now()));
+            return adjust(previous, userId, -1, null)
+                    .flatMap(x -> adjust(projectId, userId, +1, Instant.now()))
+                    .flatMap(x -> sets.ofChat(chatId))
+                    .flatMap(list -> moveSets(list, projectId));
         });
     }
 
@@ -106,6 +109,20 @@ public class ChatActivityService {
                 p.lastActivity = at;
             }
         }
+    }
+
+    /** A chat's sets follow it to its new project, so their projectId (and event key) stay true. */
+    private Uni<Void> moveSets(List<InstructionSet> list, String projectId) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (InstructionSet s : list) {
+            chain = chain.flatMap(x -> {
+                s.projectId = projectId;
+                s.updatedAt = ProjectService.now();
+                return outbox.publish(Topics.PROJECT_EVENTS, InstructionService.eventKey(s),
+                        ProjectEventTypes.INSTRUCTION_UPDATED, s.userId, InstructionMapper.toPayload(s)).replaceWithVoid();
+            });
+        }
+        return chain;
     }
 
     private Uni<Void> deleteSets(List<InstructionSet> list) {

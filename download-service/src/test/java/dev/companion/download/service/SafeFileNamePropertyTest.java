@@ -18,7 +18,7 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Whatever the user types or names their projects, a bundle's paths stay inside the bundle. */
-class SafeFileNameProperties {
+class SafeFileNamePropertyTest {
 
     @Provide
     Arbitrary<String> hostile() {
