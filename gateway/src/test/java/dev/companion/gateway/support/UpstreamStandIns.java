@@ -27,6 +27,8 @@ public class UpstreamStandIns implements QuarkusTestResourceLifecycleManager {
     private static Vertx vertx;
     private static final Map<String, Integer> PORTS = new ConcurrentHashMap<>();
     private static final Map<String, HttpServer> SERVERS = new ConcurrentHashMap<>();
+    /** Sizes of the request bodies the stand-ins received completely. */
+    public static final java.util.List<Long> COMPLETED_BODIES = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override
     public synchronized Map<String, String> start() {
@@ -105,6 +107,7 @@ public class UpstreamStandIns implements QuarkusTestResourceLifecycleManager {
             long[] bytes = {0};
             req.handler(b -> bytes[0] += b.length());
             req.endHandler(v -> {
+                COMPLETED_BODIES.add(bytes[0]);
                 Map<String, Object> headers = new LinkedHashMap<>();
                 req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(), h.getValue()));
                 JsonObject echo = new JsonObject()
