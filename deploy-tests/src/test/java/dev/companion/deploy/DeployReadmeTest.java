@@ -23,6 +23,11 @@ class DeployReadmeTest {
         }
         Set<String> read = new TreeSet<>();
         Repo.SERVICES.keySet().forEach(module -> read.addAll(Repo.config(module).required()));
-        assertEquals(read, documented, "deploy/README.md configuration table vs application.properties");
+        Set<String> missing = new TreeSet<>(read);
+        missing.removeAll(documented);
+        Set<String> stale = new TreeSet<>(documented);
+        stale.removeAll(read);
+        assertEquals("", (missing.isEmpty() ? "" : "not in the table: " + missing + " ")
+                + (stale.isEmpty() ? "" : "no service reads: " + stale), "deploy/README.md configuration table vs application.properties");
     }
 }

@@ -15,6 +15,7 @@ class HealthTest {
 
     @Test
     void readyChecksRealDependencies() {
-        given().when().get("/q/health/ready").then().statusCode(200).body("status", is("UP"));
+        given().when().get("/q/health/ready").then().statusCode(200).body("status", is("UP"))
+                .body("checks.find { it.name == 's3' }.status", is("UP"));
     }
 }

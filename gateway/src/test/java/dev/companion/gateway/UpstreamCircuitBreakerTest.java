@@ -40,4 +40,15 @@ class UpstreamCircuitBreakerTest {
         assertTrue(breaker.tryAcquire());
         assertFalse(breaker.isOpen());
     }
+
+    @Test
+    void anAbandonedTrialLetsTheNextOneThrough() {
+        breaker.onFailure();
+        breaker.onFailure();
+        breaker.onFailure();
+        now.addAndGet(5000);
+        assertTrue(breaker.tryAcquire());
+        breaker.abandon();
+        assertTrue(breaker.tryAcquire(), "a trial that said nothing about the service must not wedge the circuit");
+    }
 }

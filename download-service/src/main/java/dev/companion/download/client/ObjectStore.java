@@ -1,6 +1,7 @@
 package dev.companion.download.client;
 
 import dev.companion.download.config.DownloadConfig;
+import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
 import io.minio.GetPresignedObjectUrlArgs;
 import io.minio.MinioClient;
@@ -98,6 +99,16 @@ public class ObjectStore {
                     .build());
         } catch (Exception e) {
             throw new StorageException("cannot sign " + key, e);
+        }
+    }
+
+    /** True when both buckets answer: the service can neither read originals nor store results otherwise. */
+    public boolean bucketsReachable() {
+        try {
+            return internal.bucketExists(BucketExistsArgs.builder().bucket(s3.imagesBucket()).build())
+                    && internal.bucketExists(BucketExistsArgs.builder().bucket(s3.downloadsBucket()).build());
+        } catch (Exception e) {
+            return false;
         }
     }
 

@@ -6,7 +6,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -20,9 +19,5 @@ public class ProjectRefRepository implements PanacheRepositoryBase<ProjectRef, S
         }
         return list("userId = ?1 and id in ?2", userId, ids)
                 .map(rows -> rows.stream().collect(Collectors.toMap(r -> r.id, r -> r.name)));
-    }
-
-    public Uni<List<ProjectRef>> all(String userId) {
-        return list("userId", userId);
     }
 }

@@ -61,16 +61,15 @@ public class Forwarder {
     /** Sends the request of {@code ctx} (paused) to {@code upstream} at {@code uri}, and its answer back. */
     public void forward(RoutingContext ctx, Upstream upstream, String uri) {
         HttpServerRequest request = ctx.request();
+        String length = request.getHeader("Content-Length");
+        if (length != null && parseLength(length) > config.maxBodySize()) {
+            tooLarge(ctx);
+            return;
+        }
         UpstreamCircuitBreaker breaker = breaker(upstream);
         if (!breaker.tryAcquire()) {
             ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, (breaker.retryAfterMillis() + 999) / 1000)));
             errors.send(ctx, ErrorCode.SERVICE_UNAVAILABLE, "Service temporarily unavailable", Map.of("service", upstream.name()));
-            return;
-        }
-        String length = request.getHeader("Content-Length");
-        if (length != null && parseLength(length) > config.maxBodySize()) {
-            breaker.onSuccess();
-            tooLarge(ctx);
             return;
         }
 
@@ -130,6 +129,8 @@ public class Forwarder {
                 })
                 .onFailure(e -> {
                     if (overflowed.get()) {
+                        // the client's fault, not the service's: says nothing about its health
+                        breaker.abandon();
                         return;
                     }
                     breaker.onFailure();

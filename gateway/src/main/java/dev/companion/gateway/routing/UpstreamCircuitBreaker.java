@@ -53,6 +53,11 @@ public final class UpstreamCircuitBreaker {
         trialInFlight.set(false);
     }
 
+    /** A request that ended without telling anything about the service (e.g. the client's body was too large). */
+    public void abandon() {
+        trialInFlight.set(false);
+    }
+
     public boolean isOpen() {
         long until = openUntil.get();
         return until != 0 && clock.getAsLong() < until;
