@@ -3,6 +3,7 @@ package dev.companion.common.outbox;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import org.hibernate.reactive.common.AffectedEntities;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -16,7 +17,9 @@ public class ProcessedEvents {
     public Uni<Boolean> firstDelivery(String consumer, String eventId) {
         return Panache.getSession().flatMap(session -> session.createNativeQuery(
                         "INSERT INTO processed_event (consumer, event_id, processed_at) VALUES (?1, ?2, now()) "
-                                + "ON CONFLICT DO NOTHING")
+                                + "ON CONFLICT DO NOTHING",
+                        // naming the table keeps Hibernate from scheduling a clean-up of every cached entity
+                        new AffectedEntities(ProcessedEvent.class))
                 .setParameter(1, consumer)
                 .setParameter(2, eventId)
                 .executeUpdate())
