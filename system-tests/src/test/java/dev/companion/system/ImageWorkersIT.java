@@ -155,7 +155,9 @@ class ImageWorkersIT {
 
     @Test
     void jobsSpreadOverBothWorkersAndAKilledWorkersJobCompletesOnceOnTheOther(ApiClient anonymous) throws Exception {
+        // the gateway admits 10 generations per user and hour (seed): one user for the fast jobs, one for the slow
         Login.User user = Login.newUser(anonymous, "painter");
+        Login.User slowUser = Login.newUser(anonymous, "muralist");
         Set<String> finishers = new HashSet<>();
         List<String> fast = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
@@ -175,8 +177,8 @@ class ImageWorkersIT {
         }
         assertEquals(new HashSet<>(WORKERS), finishers, "both worker processes took jobs");
 
-        try (EventSocket socket = user.api().connect()) {
-            String slow = generate(user, "a slow detailed mural", 2);
+        try (EventSocket socket = slowUser.api().connect()) {
+            String slow = generate(slowUser, "a slow detailed mural", 2);
             String owner = null;
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (owner == null && System.nanoTime() < deadline) {
@@ -186,7 +188,7 @@ class ImageWorkersIT {
             assertTrue(owner != null, "a worker took the slow job");
             stack.killService(owner);
 
-            JsonNode done = awaitCompleted(user, slow, Duration.ofSeconds(120));
+            JsonNode done = awaitCompleted(slowUser, slow, Duration.ofSeconds(120));
             assertEquals(2, done.path("images").size(), done.toString());
             try (Connection c = db(); PreparedStatement st = c.prepareStatement(
                     "SELECT count(*), (SELECT attempts FROM image_generation WHERE id = ?) FROM image WHERE generation_id = ?")) {
