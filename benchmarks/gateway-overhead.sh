@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 source benchmarks/lib.sh
 secs=${1:-10}; rounds=${2:-3}
 command -v wrk >/dev/null || { echo "wrk is required: apt-get install -y wrk"; exit 2; }
+# the per-user limit for /projects (100/h) would stop the load after 100 requests
+export RATE_LIMIT_PROJECTS=100000000
 start_stack
 trap stop_stack EXIT
 token=$(login "bench-$RANDOM@example.com")

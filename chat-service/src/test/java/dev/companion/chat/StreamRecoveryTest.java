@@ -29,6 +29,7 @@ import static dev.companion.chat.support.ChatTestSupport.newUser;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
  * An answer left "streaming" by a process that died (its row no longer refreshed) ends as an error the
@@ -69,7 +70,14 @@ class StreamRecoveryTest {
             assertEquals(user.id(), error.path("userId").asText());
             assertEquals("interrupted", error.path("data").path("error").path("code").asText());
         }
-        JsonNode answer = messages(user, chatId).get(1);
+        // both rows carry the same timestamp, so pick the answer by id rather than by position
+        JsonNode answer = null;
+        for (JsonNode m : messages(user, chatId)) {
+            if (answerId.equals(m.path("id").asText())) {
+                answer = m;
+            }
+        }
+        assertNotNull(answer, "the orphaned answer is listed");
         assertEquals("error", answer.path("status").asText());
         assertEquals("half an ans", answer.path("content").asText());
         given().auth().oauth2(user.token()).get("/v1/chats/" + chatId + "/stream-status").then().statusCode(200)

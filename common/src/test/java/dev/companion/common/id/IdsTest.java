@@ -35,6 +35,16 @@ class IdsTest {
         return net.jqwik.api.Arbitraries.of("user", "proj", "inst", "chat", "msg", "img_gen", "img", "dl", "batch", "req", "session");
     }
 
+    @net.jqwik.api.Example
+    void idsMadeOneAfterAnotherSortInThatOrder() {
+        String previous = Ids.newId("msg");
+        for (int i = 0; i < 100_000; i++) {
+            String next = Ids.newId("msg");
+            assertTrue(previous.compareTo(next) < 0, previous + " < " + next);
+            previous = next;
+        }
+    }
+
     @Property
     void foreignShapesAreNotValid(@ForAll String junk) {
         if (!junk.matches("proj_[0-9a-z]{26}")) {
