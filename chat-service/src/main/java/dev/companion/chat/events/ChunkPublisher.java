@@ -4,21 +4,16 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.companion.chat.events.ChatEventPayloads.MessageChunk;
 import dev.companion.common.events.EventEnvelope;
+import dev.companion.common.outbox.EventProducer;
 import dev.companion.common.events.Topics;
-import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -31,12 +26,11 @@ import java.util.concurrent.CompletableFuture;
 public class ChunkPublisher {
 
     private final ObjectMapper mapper;
-    private final String bootstrapServers;
-    private volatile KafkaProducer<String, String> producer;
+    private final EventProducer eventProducer;
 
-    public ChunkPublisher(ObjectMapper mapper, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+    public ChunkPublisher(ObjectMapper mapper, EventProducer eventProducer) {
         this.mapper = mapper;
-        this.bootstrapServers = bootstrapServers;
+        this.eventProducer = eventProducer;
     }
 
     /** Sends one chunk; the Uni completes when Kafka acknowledged it. */
@@ -67,26 +61,7 @@ public class ChunkPublisher {
     }
 
     private KafkaProducer<String, String> producer() {
-        KafkaProducer<String, String> p = producer;
-        if (p == null) {
-            synchronized (this) {
-                if (producer == null) {
-                    Properties props = new Properties();
-                    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-                    props.put(ProducerConfig.ACKS_CONFIG, "all");
-                    // idempotence keeps the order of a chat's chunks even when a send is retried
-                    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-                    props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-                    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
-                    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "15000");
-                    props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
-                    props.put(ProducerConfig.CLIENT_ID_CONFIG, "chat-service-chunks");
-                    producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
-                }
-                p = producer;
-            }
-        }
-        return p;
+        return eventProducer.producer();
     }
 
     /** Fetches the topic's metadata once at start, so the first chunk does not wait for it on an event loop. */
@@ -100,10 +75,4 @@ public class ChunkPublisher {
         });
     }
 
-    void onStop(@Observes ShutdownEvent event) {
-        KafkaProducer<String, String> p = producer;
-        if (p != null) {
-            p.close(Duration.ofSeconds(2));
-        }
-    }
 }

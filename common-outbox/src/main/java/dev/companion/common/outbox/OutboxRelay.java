@@ -1,7 +1,6 @@
 package dev.companion.common.outbox;
 
 
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -10,13 +9,10 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -24,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -42,16 +37,14 @@ public class OutboxRelay {
     private static final long LOCK_KEY = 7_270_001L;
 
     private final Pool pool;
-    private final String bootstrapServers;
+    private final EventProducer producer;
     private final int batchSize;
     private final AtomicBoolean running = new AtomicBoolean();
-    private volatile KafkaProducer<String, String> producer;
 
-    public OutboxRelay(Pool pool,
-                       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+    public OutboxRelay(Pool pool, EventProducer producer,
                        @ConfigProperty(name = "companion.outbox.batch-size", defaultValue = "200") int batchSize) {
         this.pool = pool;
-        this.bootstrapServers = bootstrapServers;
+        this.producer = producer;
         this.batchSize = batchSize;
     }
 
@@ -110,7 +103,7 @@ public class OutboxRelay {
 
     private Uni<Integer> send(List<Row> rows) {
         return Uni.createFrom().item(() -> {
-            KafkaProducer<String, String> p = producer();
+            KafkaProducer<String, String> p = producer.producer();
             List<Future<RecordMetadata>> acks = new ArrayList<>(rows.size());
             for (Row r : rows) {
                 ProducerRecord<String, String> record = new ProducerRecord<>(r.getString("topic"), r.getString("event_key"), r.getString("payload"));
@@ -130,32 +123,4 @@ public class OutboxRelay {
         }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
-    private KafkaProducer<String, String> producer() {
-        KafkaProducer<String, String> p = producer;
-        if (p == null) {
-            synchronized (this) {
-                if (producer == null) {
-                    Properties props = new Properties();
-                    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-                    props.put(ProducerConfig.ACKS_CONFIG, "all");
-                    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-                    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
-                    props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
-                    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "15000");
-                    props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-                    props.put(ProducerConfig.CLIENT_ID_CONFIG, "outbox-relay");
-                    producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
-                }
-                p = producer;
-            }
-        }
-        return p;
-    }
-
-    void onStop(@Observes ShutdownEvent event) {
-        KafkaProducer<String, String> p = producer;
-        if (p != null) {
-            p.close(Duration.ofSeconds(2));
-        }
-    }
 }

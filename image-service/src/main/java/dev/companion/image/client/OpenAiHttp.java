@@ -79,9 +79,14 @@ public class OpenAiHttp {
         }
     }
 
+    /**
+     * The server's origin: a base URL may be given with or without the {@code /v1} suffix (chat-service
+     * takes it with, as the OpenAI SDKs do), so one OPENAI_BASE_URL serves both services.
+     */
     private String base() {
         String b = config.baseUrl();
-        return b.endsWith("/") ? b.substring(0, b.length() - 1) : b;
+        b = b.endsWith("/") ? b.substring(0, b.length() - 1) : b;
+        return b.endsWith("/v1") ? b.substring(0, b.length() - 3) : b;
     }
 
     private static int port(URI uri) {
