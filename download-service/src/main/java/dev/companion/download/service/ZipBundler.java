@@ -69,7 +69,10 @@ public class ZipBundler {
             }
         });
         CountingOutput counted = new CountingOutput(new BufferedOutputStream(pipe.sink, 64 * 1024));
-        try (ZipOutputStream zip = new ZipOutputStream(counted)) {
+        // Not try-with-resources: closing the zip ends the stream as if it were whole, so on a failure
+        // the pipe must be aborted first and the zip never closed.
+        ZipOutputStream zip = new ZipOutputStream(counted);
+        try {
             zip.setMethod(ZipOutputStream.STORED);
             source.writeEntries((path, bytes) -> {
                 CRC32 crc = new CRC32();
@@ -87,6 +90,13 @@ public class ZipBundler {
             // never let a truncated zip be completed as if it were whole
             pipe.abort(e);
             pipe.closeWriter();
+            awaitQuietly(upload);
+            throw e;
+        }
+        try {
+            zip.close();
+        } catch (IOException e) {
+            pipe.abort(e);
             awaitQuietly(upload);
             throw e;
         }
