@@ -87,6 +87,27 @@ class ImageWorkersIT {
         for (String w : WORKERS) {
             stack.awaitReady(w, Duration.ofSeconds(180));
         }
+        awaitBothWorkersHavePartitions();
+    }
+
+    /** Ready is not yet consuming: wait until the group has settled with partitions on both workers. */
+    private static void awaitBothWorkersHavePartitions() throws Exception {
+        java.util.Properties props = new java.util.Properties();
+        props.put("bootstrap.servers", stack.infraSettings().kafkaBootstrap());
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(props)) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (true) {
+                var group = admin.describeConsumerGroups(List.of("image-workers")).all().get().get("image-workers");
+                long withPartitions = group.members().stream().filter(m -> !m.assignment().topicPartitions().isEmpty()).count();
+                if (group.members().size() == WORKERS.size() && withPartitions == WORKERS.size()) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("image-workers group did not settle: " + group);
+                }
+                Thread.sleep(500);
+            }
+        }
     }
 
     @AfterAll
