@@ -115,6 +115,8 @@ public final class LocalInfra implements AutoCloseable {
                     .setDataDirectory(dir)
                     .setCleanDataDirectory(false)
                     .setPort(port)
+                    // the default 10 s is too short for a first initdb while Kafka starts beside it on 2 cores
+                    .setPGStartupWait(Duration.ofSeconds(90))
                     .setServerConfig("max_connections", "300")
                     .setServerConfig("fsync", "off")
                     .setServerConfig("synchronous_commit", "off")

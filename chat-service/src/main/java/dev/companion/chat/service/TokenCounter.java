@@ -5,15 +5,23 @@ import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingRegistry;
 import com.knuddels.jtokkit.api.EncodingType;
 import dev.companion.chat.client.ProviderRequest.PromptMessage;
+import dev.companion.chat.config.ChatConfig;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Counts tokens with the BPE encodings OpenAI models use (jtokkit: o200k for gpt-4o and newer, cl100k
- * otherwise and for models it does not know), so the history fits the context window.
+ * Counts tokens with the BPE encodings OpenAI models use (jtokkit: cl100k for the gpt-4 / gpt-3.5
+ * generation, o200k for gpt-4o and newer and for models it does not know, the offline model included),
+ * so the history fits the context window. An encoding's tables take 15 MB (cl100k) to 30 MB (o200k) of
+ * heap, so only those of models that can answer (offline, or a provider with keys) are loaded at start;
+ * any other is loaded on its first use.
  */
 @ApplicationScoped
 public class TokenCounter {
@@ -26,10 +34,23 @@ public class TokenCounter {
     private final EncodingRegistry registry = Encodings.newLazyEncodingRegistry();
     private final Map<String, Encoding> byModel = new ConcurrentHashMap<>();
 
-    /** Loads the encodings at start (they take a moment), so no event loop waits for them later. */
-    void warmUp(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent event) {
-        count("gpt-4o-mini", "warm up");
-        count("gpt-4", "warm up");
+    /** Loads the encodings of answering models at start (they take a moment), so no event loop waits for them. */
+    void warmUp(@Observes StartupEvent event, ChatConfig config) {
+        for (Map.Entry<String, ChatConfig.ModelConfig> m : config.models().entrySet()) {
+            ChatConfig.ProviderConfig provider = config.providers().get(m.getValue().provider());
+            boolean answers = provider != null && ("offline".equals(provider.type())
+                    || provider.apiKeys().map(keys -> keys.stream().anyMatch(k -> !k.isBlank())).orElse(false));
+            if (answers) {
+                count(m.getValue().providerModel().orElse(m.getKey()), "warm up");
+            }
+        }
+    }
+
+    /** The encodings loaded so far, by name (for tests and diagnostics). */
+    public Set<String> loadedEncodings() {
+        Set<String> names = new TreeSet<>();
+        byModel.values().forEach(e -> names.add(e.getName()));
+        return names;
     }
 
     public int count(String model, String text) {
@@ -50,12 +71,17 @@ public class TokenCounter {
     }
 
     private Encoding encoding(String model) {
-        return byModel.computeIfAbsent(model == null ? "" : model, m -> {
-            if (m.startsWith("gpt-4o") || m.startsWith("o1") || m.startsWith("o3") || m.startsWith("o4") || m.startsWith("gpt-4.1")
-                    || m.startsWith("gpt-5")) {
-                return registry.getEncoding(EncodingType.O200K_BASE);
-            }
-            return registry.getEncodingForModel(m).orElseGet(() -> registry.getEncoding(EncodingType.CL100K_BASE));
-        });
+        return byModel.computeIfAbsent(model == null ? "" : model, m -> registry.getEncoding(encodingType(m)));
+    }
+
+    static EncodingType encodingType(String model) {
+        if (model.startsWith("gpt-4o") || model.startsWith("gpt-4.1") || model.startsWith("gpt-5") || model.startsWith("o1")
+                || model.startsWith("o3") || model.startsWith("o4")) {
+            return EncodingType.O200K_BASE;
+        }
+        if (model.startsWith("gpt-4") || model.startsWith("gpt-3.5") || model.startsWith("text-embedding")) {
+            return EncodingType.CL100K_BASE;
+        }
+        return EncodingType.O200K_BASE;
     }
 }
