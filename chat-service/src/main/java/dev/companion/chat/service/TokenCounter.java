@@ -1,8 +1,5 @@
 package dev.companion.chat.service;
 
-import com.knuddels.jtokkit.Encodings;
-import com.knuddels.jtokkit.api.Encoding;
-import com.knuddels.jtokkit.api.EncodingRegistry;
 import com.knuddels.jtokkit.api.EncodingType;
 import dev.companion.chat.client.ProviderRequest.PromptMessage;
 import dev.companion.chat.config.ChatConfig;
@@ -17,11 +14,11 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Counts tokens with the BPE encodings OpenAI models use (jtokkit: cl100k for the gpt-4 / gpt-3.5
+ * Counts tokens with the BPE encodings OpenAI models use (cl100k for the gpt-4 / gpt-3.5
  * generation, o200k for gpt-4o and newer and for models it does not know, the offline model included),
- * so the history fits the context window. An encoding's tables take 15 MB (cl100k) to 30 MB (o200k) of
- * heap, so only those of models that can answer (offline, or a provider with keys) are loaded at start;
- * any other is loaded on its first use.
+ * so the history fits the context window. The rank tables are held compactly ({@link BpeTable}: about
+ * 3 MB for cl100k, 5 MB for o200k); only those of models that can answer (offline, or a provider with
+ * keys) are loaded at start, any other on its first use.
  */
 @ApplicationScoped
 public class TokenCounter {
@@ -31,8 +28,8 @@ public class TokenCounter {
     /** Tokens that prime every reply. */
     static final int REPLY_PRIMING = 3;
 
-    private final EncodingRegistry registry = Encodings.newLazyEncodingRegistry();
-    private final Map<String, Encoding> byModel = new ConcurrentHashMap<>();
+    private final Map<EncodingType, BpeTable> tables = new ConcurrentHashMap<>();
+    private final Map<String, BpeTable> byModel = new ConcurrentHashMap<>();
 
     /** Loads the encodings of answering models at start (they take a moment), so no event loop waits for them. */
     void warmUp(@Observes StartupEvent event, ChatConfig config) {
@@ -49,12 +46,12 @@ public class TokenCounter {
     /** The encodings loaded so far, by name (for tests and diagnostics). */
     public Set<String> loadedEncodings() {
         Set<String> names = new TreeSet<>();
-        byModel.values().forEach(e -> names.add(e.getName()));
+        byModel.values().forEach(t -> names.add(t.name()));
         return names;
     }
 
     public int count(String model, String text) {
-        return text == null || text.isEmpty() ? 0 : encoding(model).countTokensOrdinary(text);
+        return text == null || text.isEmpty() ? 0 : table(model).count(text);
     }
 
     /** Tokens of one prompt message including its framing. */
@@ -70,8 +67,9 @@ public class TokenCounter {
         return total;
     }
 
-    private Encoding encoding(String model) {
-        return byModel.computeIfAbsent(model == null ? "" : model, m -> registry.getEncoding(encodingType(m)));
+    private BpeTable table(String model) {
+        return byModel.computeIfAbsent(model == null ? "" : model, m -> tables.computeIfAbsent(encodingType(m),
+                type -> type == EncodingType.CL100K_BASE ? BpeTable.cl100k() : BpeTable.o200k()));
     }
 
     static EncodingType encodingType(String model) {
