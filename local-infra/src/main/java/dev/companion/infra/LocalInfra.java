@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -290,16 +291,26 @@ public final class LocalInfra implements AutoCloseable {
         return keys;
     }
 
+    /**
+     * {@code requested}, or a free port in 10000-19999: below Linux's ephemeral range (32768+), where a
+     * port free when probed can become the source port of an outgoing connection before its server binds
+     * it, and apart from the system tests' service ports (20000-32000).
+     */
     static int port(int requested) {
         if (requested > 0) {
             return requested;
         }
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int candidate = random.nextInt(10_000, 20_000);
+            try (ServerSocket socket = new ServerSocket(candidate)) {
+                socket.setReuseAddress(true);
+                return candidate;
+            } catch (IOException e) {
+                // taken: try another
+            }
         }
+        throw new IllegalStateException("no free port between 10000 and 19999");
     }
 
     @Override

@@ -53,11 +53,15 @@ public final class SystemStack implements BeforeAllCallback, ParameterResolver {
         return stack;
     }
 
-    /** Six consecutive free ports, so the system tests never clash with a local run on 8080-8085. */
+    /**
+     * Ten consecutive free ports, so the system tests never clash with a local run on 8080-8085. They lie
+     * below Linux's ephemeral range (32768+): a port from that range, free when probed, can be taken as
+     * the source port of any outgoing connection (Kafka, PostgreSQL, HTTP) before a service binds it.
+     */
     private static int freeBasePort() {
         Random random = new Random();
         for (int attempt = 0; attempt < 50; attempt++) {
-            int base = 20_000 + random.nextInt(20_000);
+            int base = 20_000 + random.nextInt(12_000);
             if (allFree(base, 10)) {
                 return base;
             }
