@@ -292,9 +292,9 @@ public final class LocalInfra implements AutoCloseable {
     }
 
     /**
-     * {@code requested}, or a free port in 10000-19999: below Linux's ephemeral range (32768+), where a
+     * {@code requested}, or a free port in 10000-14999: below Linux's ephemeral range (32768+), where a
      * port free when probed can become the source port of an outgoing connection before its server binds
-     * it, and apart from the system tests' service ports (20000-32000).
+     * it, and apart from the local run's defaults (15432, 16379, 19000, 19092) and the system tests' ports.
      */
     static int port(int requested) {
         if (requested > 0) {
@@ -302,7 +302,7 @@ public final class LocalInfra implements AutoCloseable {
         }
         ThreadLocalRandom random = ThreadLocalRandom.current();
         for (int attempt = 0; attempt < 100; attempt++) {
-            int candidate = random.nextInt(10_000, 20_000);
+            int candidate = random.nextInt(10_000, 15_000);
             try (ServerSocket socket = new ServerSocket(candidate)) {
                 socket.setReuseAddress(true);
                 return candidate;
@@ -310,7 +310,7 @@ public final class LocalInfra implements AutoCloseable {
                 // taken: try another
             }
         }
-        throw new IllegalStateException("no free port between 10000 and 19999");
+        throw new IllegalStateException("no free port between 10000 and 14999");
     }
 
     @Override
