@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * <p>
  * Counting is tiktoken's: the text is split by the encoding's pattern, a piece that is a token counts
  * one, any other is merged pair by pair, always the lowest-ranked adjacent pair first (leftmost on a
- * tie), and counts its remaining parts. {@code TokenCounterTest} checks it against jtokkit.
+ * tie), and counts its remaining parts. {@code BpeTableTest} checks it against jtokkit.
  */
 final class BpeTable {
 
@@ -171,10 +171,7 @@ final class BpeTable {
         }
         PriorityQueue<Long> heap = new PriorityQueue<>();
         for (int i = 0; i < n; i++) {
-            pairRank[i] = pairRank(piece, next, i);
-            if (pairRank[i] != NONE) {
-                heap.add(((long) pairRank[i] << 32) | i);
-            }
+            requeue(piece, next, pairRank, heap, i);
         }
         int parts = n;
         while (!heap.isEmpty()) {
@@ -189,16 +186,20 @@ final class BpeTable {
             next[i] = next[j];
             prev[next[j]] = i;
             parts--;
-            for (int k : new int[]{i, prev[i]}) {
-                if (k >= 0) {
-                    pairRank[k] = pairRank(piece, next, k);
-                    if (pairRank[k] != NONE) {
-                        heap.add(((long) pairRank[k] << 32) | k);
-                    }
-                }
+            requeue(piece, next, pairRank, heap, i);
+            if (prev[i] >= 0) {
+                requeue(piece, next, pairRank, heap, prev[i]);
             }
         }
         return parts;
+    }
+
+    /** Records the rank of part {@code k}'s pair after a merge beside it, queued as (rank, position). */
+    private void requeue(byte[] piece, int[] next, int[] pairRank, PriorityQueue<Long> heap, int k) {
+        pairRank[k] = pairRank(piece, next, k);
+        if (pairRank[k] != NONE) {
+            heap.add(((long) pairRank[k] << 32) | k);
+        }
     }
 
     /** Rank of the part starting at {@code i} joined with the part after it, or {@link #NONE}. */
