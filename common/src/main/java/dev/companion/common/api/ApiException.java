@@ -8,11 +8,18 @@ public class ApiException extends RuntimeException {
 
     private final ErrorCode code;
     private final Map<String, Object> details;
+    private final int retryAfterSeconds;
 
     public ApiException(ErrorCode code, String message, Map<String, Object> details) {
+        this(code, message, details, 0);
+    }
+
+    /** With {@code retryAfterSeconds > 0} the answer carries {@code Retry-After}. */
+    public ApiException(ErrorCode code, String message, Map<String, Object> details, int retryAfterSeconds) {
         super(message, null, false, false);
         this.code = code;
         this.details = details == null ? Map.of() : details;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     public ApiException(ErrorCode code, String message) {
@@ -25,6 +32,24 @@ public class ApiException extends RuntimeException {
 
     public Map<String, Object> details() {
         return details;
+    }
+
+    /** Seconds for {@code Retry-After}, 0 when the answer has none. */
+    public int retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+
+    /**
+     * 503 when a service that owns a resource cannot be asked about it right now: never a false 404.
+     * {@code details} name the resource and the owner so a client knows what to retry.
+     */
+    public static ApiException unavailable(String owner, String resource, String id, int retryAfterSeconds) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("resource", resource);
+        d.put("id", id);
+        d.put("service", owner);
+        return new ApiException(ErrorCode.SERVICE_UNAVAILABLE, owner + " is unavailable; retry shortly", d,
+                Math.max(1, retryAfterSeconds));
     }
 
     /** 404 for a missing resource, and for another user's: nobody learns it exists. */

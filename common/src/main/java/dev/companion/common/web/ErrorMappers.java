@@ -36,7 +36,11 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response apiException(ApiException e, ContainerRequestContext request) {
-        return respond(e.code(), e.getMessage(), e.details(), request);
+        Response r = respond(e.code(), e.getMessage(), e.details(), request);
+        if (e.retryAfterSeconds() > 0) {
+            r.getHeaders().putSingle("Retry-After", Integer.toString(e.retryAfterSeconds()));
+        }
+        return r;
     }
 
     @ServerExceptionMapper
