@@ -20,12 +20,15 @@ public class EventProducer {
 
     private final String bootstrapServers;
     private final String clientId;
+    private final int maxRequestSize;
     private volatile KafkaProducer<String, String> producer;
 
     public EventProducer(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
-                         @ConfigProperty(name = "quarkus.application.name", defaultValue = "companion") String clientId) {
+                         @ConfigProperty(name = "quarkus.application.name", defaultValue = "companion") String clientId,
+                         @ConfigProperty(name = "companion.kafka.max-request-size", defaultValue = "1048576") int maxRequestSize) {
         this.bootstrapServers = bootstrapServers;
         this.clientId = clientId;
+        this.maxRequestSize = maxRequestSize;
     }
 
     /** Created on first use; {@code send} may block up to 5 s while the broker is unknown or down. */
@@ -43,6 +46,8 @@ public class EventProducer {
                     props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "15000");
                     props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
                     props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+                    // larger records are refused at send (RecordTooLargeException), never retried
+                    props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(maxRequestSize));
                     producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
                 }
                 p = producer;

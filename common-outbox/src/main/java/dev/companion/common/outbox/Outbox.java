@@ -19,11 +19,9 @@ import java.time.Instant;
 public class Outbox {
 
     private final ObjectMapper mapper;
-    private final OutboxRelay relay;
 
-    public Outbox(ObjectMapper mapper, OutboxRelay relay) {
+    public Outbox(ObjectMapper mapper) {
         this.mapper = mapper;
-        this.relay = relay;
     }
 
     /** Records an event; {@code payload} is any object Jackson can write (a record, a map, a JsonNode). */
@@ -41,6 +39,7 @@ public class Outbox {
         } catch (JsonProcessingException e) {
             return Uni.createFrom().failure(e);
         }
-        return row.persist().invoke(relay::nudge).replaceWith(envelope);
+        // the row's insert trigger NOTIFYs the relay at commit (OutboxRelay)
+        return row.persist().replaceWith(envelope);
     }
 }

@@ -1,17 +1,23 @@
 package dev.companion.common.outbox;
 
-
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgConnectOptions;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -20,6 +26,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,33 +37,100 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (a PostgreSQL advisory lock held by the relaying transaction), so the order per key holds across
  * replicas. If Kafka is down the rows stay and go out when it is back; a crash between send and
  * mark sends a row twice, which consumers absorb by de-duplicating on the event id.
+ *
+ * <p>The relay is woken at commit: a statement trigger on {@code outbox_event} NOTIFYs
+ * {@value #CHANNEL}, which PostgreSQL delivers when the writing transaction commits, to every replica
+ * that LISTENs. Wake-ups that arrive while a run is going coalesce into one more run, so no row waits
+ * for the poll; the poll ({@code companion.outbox.interval}) is only the backstop for a listener that
+ * is reconnecting. A row larger than Kafka accepts is refused with a WARN, not retried forever.
  */
 @ApplicationScoped
 public class OutboxRelay {
 
+    static final String CHANNEL = "companion_outbox";
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     private static final long LOCK_KEY = 7_270_001L;
 
     private final Pool pool;
+    private final Vertx vertx;
     private final EventProducer producer;
     private final int batchSize;
+    private final Optional<String> url;
+    private final Optional<String> user;
+    private final Optional<String> password;
+    private final boolean listen;
+    /** A run is going or queued; a wake-up during a run sets {@link #again}. */
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final AtomicBoolean again = new AtomicBoolean();
     private final AtomicBoolean running = new AtomicBoolean();
+    private volatile PgSubscriber subscriber;
 
-    public OutboxRelay(Pool pool, EventProducer producer,
-                       @ConfigProperty(name = "companion.outbox.batch-size", defaultValue = "200") int batchSize) {
+    public OutboxRelay(Pool pool, Vertx vertx, EventProducer producer,
+                       @ConfigProperty(name = "companion.outbox.batch-size", defaultValue = "200") int batchSize,
+                       @ConfigProperty(name = "companion.outbox.listen", defaultValue = "true") boolean listen,
+                       @ConfigProperty(name = "quarkus.datasource.reactive.url") Optional<String> url,
+                       @ConfigProperty(name = "quarkus.datasource.username") Optional<String> user,
+                       @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
         this.pool = pool;
+        this.vertx = vertx;
         this.producer = producer;
         this.batchSize = batchSize;
+        this.listen = listen;
+        this.url = url;
+        this.user = user;
+        this.password = password;
     }
 
-    /** Asks for a relay run soon after a commit, instead of waiting for the next tick. */
-    void nudge() {
-        Infrastructure.getDefaultWorkerPool().schedule(this::relayQuietly, 20, TimeUnit.MILLISECONDS);
+    void onStart(@Observes StartupEvent event) {
+        if (!listen || url.isEmpty()) {
+            return;
+        }
+        PgConnectOptions options = PgConnectOptions.fromUri(url.get().replaceFirst("^vertx-reactive:", ""));
+        user.ifPresent(options::setUser);
+        password.ifPresent(options::setPassword);
+        PgSubscriber s = PgSubscriber.subscriber(vertx, options)
+                // reconnect for ever, once a second; the poll covers the gap
+                .reconnectPolicy(retries -> 1000L);
+        s.channel(CHANNEL)
+                .subscribeHandler(this::wake) // (re)subscribed: rows may have been written meanwhile
+                .handler(payload -> wake());
+        s.connect().subscribe().with(ok -> LOG.debugf("outbox relay listens on %s", CHANNEL),
+                e -> LOG.warnf("outbox relay could not LISTEN (%s); relaying on the poll", e.getMessage()));
+        subscriber = s;
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        PgSubscriber s = subscriber;
+        if (s != null) {
+            s.close().subscribe().with(x -> { }, e -> { });
+        }
+    }
+
+    /** Asks for a relay run now; a run in progress runs once more when it ends. Never blocks. */
+    public void wake() {
+        again.set(true);
+        if (scheduled.compareAndSet(false, true)) {
+            Infrastructure.getDefaultWorkerPool().execute(this::drain);
+        }
+    }
+
+    private void drain() {
+        try {
+            while (again.getAndSet(false)) {
+                relayQuietly();
+            }
+        } finally {
+            scheduled.set(false);
+            // a wake-up between the last check and the reset must not be lost
+            if (again.get() && scheduled.compareAndSet(false, true)) {
+                Infrastructure.getDefaultWorkerPool().execute(this::drain);
+            }
+        }
     }
 
     @Scheduled(every = "${companion.outbox.interval:1s}", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
-        relayQuietly();
+        wake();
     }
 
     private void relayQuietly() {
@@ -68,9 +143,10 @@ public class OutboxRelay {
         }
     }
 
-    /** Relays one batch; returns how many rows were sent (0 if another replica holds the lock). Blocking. */
+    /** Relays one batch; returns how many rows were handled (0 if another replica holds the lock). Blocking. */
     public int relayOnce() {
         if (!running.compareAndSet(false, true)) {
+            again.set(true);
             return 0;
         }
         try {
@@ -96,12 +172,25 @@ public class OutboxRelay {
                             });
                 })
                 .flatMap(rows -> rows.isEmpty() ? Uni.createFrom().item(0) : send(rows)
-                        .flatMap(sent -> conn.preparedQuery("UPDATE outbox_event SET sent_at = now() WHERE seq = ANY($1)")
-                                .execute(Tuple.of(rows.stream().map(r -> r.getLong("seq")).toArray(Long[]::new)))
-                                .replaceWith(rows.size())));
+                        .flatMap(outcome -> markSent(conn, rows, outcome)));
     }
 
-    private Uni<Integer> send(List<Row> rows) {
+    private Uni<Integer> markSent(SqlConnection conn, List<Row> rows, SendOutcome outcome) {
+        Long[] all = rows.stream().map(r -> r.getLong("seq")).toArray(Long[]::new);
+        Uni<?> sent = conn.preparedQuery("UPDATE outbox_event SET sent_at = now() WHERE seq = ANY($1)").execute(Tuple.of(all));
+        if (outcome.refused().isEmpty()) {
+            return sent.replaceWith(rows.size());
+        }
+        return sent.flatMap(x -> conn.preparedQuery("UPDATE outbox_event SET refused_reason = $2 WHERE seq = ANY($1)")
+                        .execute(Tuple.of(outcome.refused().toArray(Long[]::new), "larger than Kafka's max.request.size")))
+                .replaceWith(rows.size());
+    }
+
+    /** Which rows Kafka refused for good (too large); every other row was acknowledged. */
+    private record SendOutcome(List<Long> refused) {
+    }
+
+    private Uni<SendOutcome> send(List<Row> rows) {
         return Uni.createFrom().item(() -> {
             KafkaProducer<String, String> p = producer.producer();
             List<Future<RecordMetadata>> acks = new ArrayList<>(rows.size());
@@ -112,14 +201,23 @@ public class OutboxRelay {
                 acks.add(p.send(record));
             }
             p.flush();
-            for (Future<RecordMetadata> ack : acks) {
+            List<Long> refused = new ArrayList<>();
+            for (int i = 0; i < acks.size(); i++) {
                 try {
-                    ack.get(30, TimeUnit.SECONDS);
+                    acks.get(i).get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof RecordTooLargeException)) {
+                        throw new IllegalStateException("Kafka did not acknowledge: " + e.getMessage(), e);
+                    }
+                    Row r = rows.get(i);
+                    LOG.warnf("outbox: event %s (%s, %d bytes) is larger than Kafka accepts; refused, kept in outbox_event for inspection",
+                            r.getString("event_id"), r.getString("event_type"), r.getString("payload").length());
+                    refused.add(r.getLong("seq"));
                 } catch (Exception e) {
                     throw new IllegalStateException("Kafka did not acknowledge: " + e.getMessage(), e);
                 }
             }
-            return rows.size();
+            return new SendOutcome(refused);
         }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
