@@ -25,19 +25,11 @@ class ChatFlowIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    /** chat-service learns about a project from project.events: retry until its read model has it. */
+    /** Right after the project: chat-service asks project-service if its read model has not seen it yet. */
     private static String createChat(Login.User user, String projectId, Map<String, Object> body) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            ApiClient.Result r = user.api().post("/v1/projects/" + projectId + "/chats", body);
-            if (r.status() == 201) {
-                return r.data().path("id").asText();
-            }
-            if (r.status() != 404 || System.nanoTime() > deadline) {
-                throw new AssertionError("create chat: " + r.status() + " " + r.raw());
-            }
-            sleep(200);
-        }
+        ApiClient.Result r = user.api().post("/v1/projects/" + projectId + "/chats", body);
+        assertEquals(201, r.status(), r.raw());
+        return r.data().path("id").asText();
     }
 
     private static String createProject(Login.User user) {
@@ -103,19 +95,11 @@ class ChatFlowIT {
             ApiClient.Result inst = alice.api().post("/v1/instructions", Map.of("name", "React", "scope", "project", "projectId", projectId,
                     "instructions", Map.of("role", "You are an expert React developer")));
             assertEquals(201, inst.status(), inst.raw());
-            // the offline model reports how long its system prompt was: it grows once the instruction arrived
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (true) {
-                String id = alice.api().post("/v1/chats/" + chatId + "/messages", Map.of("content", "after")).data().path("answerId").asText();
-                String reply = awaitOn(socket, "message.complete", id).path("fullContent").asText();
-                if (reply.contains("You are an expert React developer".length() + " characters of system prompt")) {
-                    break;
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("instructions never reached the prompt: " + reply);
-                }
-                sleep(300);
-            }
+            // the offline model reports how long its system prompt was: the very next message has the new layer
+            String id = alice.api().post("/v1/chats/" + chatId + "/messages", Map.of("content", "after")).data().path("answerId").asText();
+            String reply = awaitOn(socket, "message.complete", id).path("fullContent").asText();
+            assertTrue(reply.contains("You are an expert React developer".length() + " characters of system prompt"),
+                    "the instruction written just before is in the prompt: " + reply);
         }
     }
 
@@ -149,14 +133,5 @@ class ChatFlowIT {
         }
         assertEquals("[DONE]", data.get(data.size() - 1), r.body());
         assertTrue(data.get(data.size() - 2).contains("message.complete"), r.body());
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
     }
 }

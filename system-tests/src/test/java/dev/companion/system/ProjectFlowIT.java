@@ -74,9 +74,11 @@ class ProjectFlowIT {
         String projectId = p.data().path("id").asText();
         assertEquals(201, alice.api().post("/v1/projects", Map.of("name", "Quiet Project", "tags", List.of("react"))).status());
 
-        String chatId = retry(() -> alice.api().post("/v1/projects/" + projectId + "/chats", Map.of("name", "First chat")), 201)
-                .data().path("id").asText();
-        retry(() -> {
+        ApiClient.Result chat = alice.api().post("/v1/projects/" + projectId + "/chats", Map.of("name", "First chat"));
+        assertEquals(201, chat.status(), chat.raw());
+        String chatId = chat.data().path("id").asText();
+        // chatCount is a consequence computed from chat.events, not the user's own write: it follows within milliseconds
+        eventually(() -> {
             ApiClient.Result r = alice.api().get("/v1/projects/" + projectId);
             return r.data() != null && r.data().path("chatCount").asInt() == 1 ? r : new ApiClient.Result(0, r.headers(), r.body(), r.raw());
         }, 200);
@@ -93,9 +95,10 @@ class ProjectFlowIT {
 
         assertEquals(201, alice.api().post("/v1/instructions", Map.of("name", "Project voice", "scope", "project",
                 "projectId", projectId, "instructions", Map.of("role", "You are a React expert", "constraints", List.of("Use hooks")))).status());
-        // the chat becomes known to project-service through chat.events: retry until it is
-        ApiClient.Result chatSet = retry(() -> alice.api().post("/v1/instructions", Map.of("name", "Chat voice", "scope", "chat",
-                "chatId", chatId, "mode", "append", "instructions", Map.of("style", "Terse", "constraints", List.of("No prose")))), 201);
+        // at once: project-service asks chat-service about a chat its read model has not seen yet
+        ApiClient.Result chatSet = alice.api().post("/v1/instructions", Map.of("name", "Chat voice", "scope", "chat",
+                "chatId", chatId, "mode", "append", "instructions", Map.of("style", "Terse", "constraints", List.of("No prose"))));
+        assertEquals(201, chatSet.status(), chatSet.raw());
         assertEquals(projectId, chatSet.data().path("projectId").asText());
         ApiClient.Result effective = alice.api().get("/v1/instructions/effective?chatId=" + chatId);
         assertEquals(200, effective.status(), effective.raw());
@@ -105,12 +108,16 @@ class ProjectFlowIT {
 
         assertTrue(alice.api().delete("/v1/chats/" + chatId).status() < 300);
         String chatSetId = chatSet.data().path("id").asText();
-        retry(() -> alice.api().get("/v1/instructions/" + chatSetId), 404);
+        // the chat's deletion cascades to its instruction set through chat.events
+        eventually(() -> alice.api().get("/v1/instructions/" + chatSetId), 404);
         assertEquals(0, alice.api().get("/v1/projects/" + projectId).data().path("chatCount").asInt());
     }
 
-    /** Repeats the call (eventual consistency across services) until it answers {@code status}, for up to 30 s. */
-    private static ApiClient.Result retry(java.util.function.Supplier<ApiClient.Result> call, int status) {
+    /**
+     * For consequences another service derives from events (counters, cascades), never for a user's own
+     * write, which is visible at once: repeats the call until it answers {@code status}, for up to 30 s.
+     */
+    private static ApiClient.Result eventually(java.util.function.Supplier<ApiClient.Result> call, int status) {
         long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
         while (true) {
             ApiClient.Result r = call.get();
