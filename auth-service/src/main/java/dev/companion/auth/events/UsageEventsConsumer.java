@@ -3,32 +3,27 @@ package dev.companion.auth.events;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.companion.auth.repository.UsageRepository;
 import dev.companion.common.events.EventEnvelope;
-import dev.companion.common.events.EventReader;
-import dev.companion.common.outbox.ProcessedEvents;
-import io.quarkus.hibernate.reactive.panache.Panache;
+import dev.companion.common.outbox.IdempotentConsumer;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
 
 /**
  * Keeps the profile's usage counts from other services' events: projects (project.created/deleted),
  * chats (chat.created/deleted), images (image.complete adds its images, image.deleted removes its ids).
- * Each event id is applied once, in the same transaction as the count change, so replays count nothing.
+ * Each event id is applied once, in the same transaction as the count change, so replays count nothing
+ * ({@link IdempotentConsumer}: one retry policy, then the dead-letter topic).
  */
 @ApplicationScoped
 public class UsageEventsConsumer {
 
-    private static final Logger LOG = Logger.getLogger(UsageEventsConsumer.class);
     static final String CONSUMER = "auth-service.usage";
 
-    private final EventReader reader;
-    private final ProcessedEvents processed;
+    private final IdempotentConsumer consumer;
     private final UsageRepository usage;
 
-    public UsageEventsConsumer(EventReader reader, ProcessedEvents processed, UsageRepository usage) {
-        this.reader = reader;
-        this.processed = processed;
+    public UsageEventsConsumer(IdempotentConsumer consumer, UsageRepository usage) {
+        this.consumer = consumer;
         this.usage = usage;
     }
 
@@ -62,18 +57,21 @@ public class UsageEventsConsumer {
     }
 
     private Uni<Void> apply(String value) {
-        EventEnvelope event = reader.read(value);
-        if (event == null) {
-            LOG.warn("skipping a record that is not an event envelope");
-            return Uni.createFrom().voidItem();
-        }
-        long[] d = delta(event);
-        String userId = event.userId() != null ? event.userId() : text(event.data(), "userId");
-        if (d == null || userId == null) {
-            return Uni.createFrom().voidItem();
-        }
-        return Panache.withTransaction(() -> processed.firstDelivery(CONSUMER, event.id())
-                .flatMap(first -> first ? usage.add(userId, d[0], d[1], d[2]) : Uni.createFrom().voidItem()));
+        return consumer.consume(CONSUMER, value, UsageEventsConsumer::counted, event -> {
+            long[] d = delta(event);
+            String userId = event.userId() != null ? event.userId() : text(event.data(), "userId");
+            if (d == null || userId == null) {
+                return Uni.createFrom().voidItem();
+            }
+            return usage.add(userId, d[0], d[1], d[2]);
+        });
+    }
+
+    private static boolean counted(String type) {
+        return switch (type) {
+            case "project.created", "project.deleted", "chat.created", "chat.deleted", "image.complete", "image.deleted" -> true;
+            default -> false;
+        };
     }
 
     private static long size(JsonNode data, String field) {

@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The one way a service applies events from Kafka. Each event is applied once per consumer: its id is
@@ -45,10 +46,21 @@ public class IdempotentConsumer {
      * {@code chat-service.project-events}): {@code apply} runs inside the transaction.
      */
     public Uni<Void> consume(String consumer, String value, Function<EventEnvelope, Uni<Void>> apply) {
+        return consume(consumer, value, type -> true, apply);
+    }
+
+    /**
+     * As {@link #consume(String, String, Function)}, for the event types {@code wanted} accepts; other
+     * types on the topic (chunks, progress) are passed over without a transaction or a processed row.
+     */
+    public Uni<Void> consume(String consumer, String value, Predicate<String> wanted, Function<EventEnvelope, Uni<Void>> apply) {
         EventEnvelope event = reader.read(value);
         if (event == null) {
             LOG.warnf("%s: a record that is not an event envelope goes to the dead-letter topic", consumer);
             return Uni.createFrom().failure(new PoisonEventException("not an event envelope"));
+        }
+        if (!wanted.test(event.type())) {
+            return Uni.createFrom().voidItem();
         }
         return Panache.withTransaction(() -> processed.firstDelivery(consumer, event.id())
                         .flatMap(first -> first ? apply.apply(event) : Uni.createFrom().voidItem()))
