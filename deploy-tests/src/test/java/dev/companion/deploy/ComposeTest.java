@@ -140,7 +140,7 @@ class ComposeTest {
         assertEquals("broker,controller", Yamls.str(kafka, "environment.KAFKA_PROCESS_ROLES"));
         assertEquals("false", Yamls.str(kafka, "environment.KAFKA_AUTO_CREATE_TOPICS_ENABLE"));
         Map<String, Integer> topics = new TreeMap<>();
-        Matcher m = Pattern.compile("(?m)^([a-z]+\\.[a-z]+) (\\d+)$").matcher(Repo.read("deploy/compose/kafka/create-topics.sh"));
+        Matcher m = Pattern.compile("(?m)^([a-z-]+\\.[a-z]+) (\\d+)$").matcher(Repo.read("deploy/compose/kafka/create-topics.sh"));
         while (m.find()) {
             topics.put(m.group(1), Integer.parseInt(m.group(2)));
         }

@@ -16,13 +16,13 @@ final class LocalStackTopics {
 
     static Map<String, Integer> read() {
         String source = Repo.read("local-infra/src/main/java/dev/companion/infra/LocalInfra.java");
-        int start = source.indexOf("TOPICS = Map.of(");
+        int start = source.indexOf("TOPICS = Map.ofEntries(");
         if (start < 0) {
             throw new AssertionError("LocalInfra.TOPICS not found");
         }
         String block = source.substring(start, source.indexOf(");", start));
         Map<String, Integer> topics = new TreeMap<>();
-        Matcher m = Pattern.compile("\"([a-z.]+)\",\\s*(\\d+)").matcher(block);
+        Matcher m = Pattern.compile("\"([a-z.-]+)\",\\s*(\\d+)").matcher(block);
         while (m.find()) {
             topics.put(m.group(1), Integer.parseInt(m.group(2)));
         }

@@ -47,13 +47,19 @@ import java.util.concurrent.TimeUnit;
 public final class LocalInfra implements AutoCloseable {
 
     /** Topic name → partition count (ARCHITECTURE.md "Kafka topics and events"). */
-    public static final Map<String, Integer> TOPICS = Map.of(
-            "user.events", 3,
-            "project.events", 3,
-            "chat.events", 6,
-            "image.jobs", 8,
-            "image.events", 6,
-            "download.events", 3);
+    /** The system's topics, and one dead-letter topic per consumer group ({@code <group>.dlt}). */
+    public static final Map<String, Integer> TOPICS = Map.ofEntries(
+            Map.entry("user.events", 3),
+            Map.entry("project.events", 3),
+            Map.entry("chat.events", 6),
+            Map.entry("image.jobs", 8),
+            Map.entry("image.events", 6),
+            Map.entry("download.events", 3),
+            Map.entry("auth-service.dlt", 1),
+            Map.entry("project-service.dlt", 1),
+            Map.entry("chat-service.dlt", 1),
+            Map.entry("image-service.dlt", 1),
+            Map.entry("download-service.dlt", 1));
 
     private final InfraOptions options;
     private EmbeddedPostgres postgres;
