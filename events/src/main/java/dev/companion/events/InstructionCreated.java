@@ -1,0 +1,19 @@
+package dev.companion.events;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/** {@code instruction.created}: a new instruction set, in its full state. */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.ALWAYS)
+public record InstructionCreated(String id, String userId, String name, String scope, @Nullable String projectId,
+                 @Nullable String chatId, String mode, InstructionContent instructions, String createdAt,
+                 String updatedAt) implements InstructionSnapshot {
+
+    public static final String TYPE = "instruction.created";
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+}
