@@ -3,7 +3,6 @@ package dev.companion.chat.events;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.companion.chat.service.ChatService;
 import dev.companion.chat.model.InstructionRef;
-import dev.companion.chat.model.ProjectRef;
 import dev.companion.chat.repository.InstructionRefRepository;
 import dev.companion.chat.repository.ProjectRefRepository;
 import dev.companion.common.events.EventEnvelope;
@@ -67,19 +66,9 @@ public class ProjectEventsConsumer {
     }
 
     private Uni<Void> upsertProject(JsonNode d) {
-        String id = d.path("id").asText();
-        return projects.findById(id).flatMap(existing -> {
-            ProjectRef p = existing == null ? new ProjectRef() : existing;
-            Instant updated = instant(d.path("updatedAt"));
-            if (existing != null && updated != null && existing.updatedAt != null && updated.isBefore(existing.updatedAt)) {
-                return Uni.createFrom().voidItem(); // an older state arriving late
-            }
-            p.id = id;
-            p.userId = d.path("userId").asText();
-            p.archived = d.path("archived").asBoolean(false);
-            p.updatedAt = updated == null ? Instant.now() : updated;
-            return (existing == null ? projects.persist(p) : Uni.createFrom().item(p)).replaceWithVoid();
-        });
+        Instant updated = instant(d.path("updatedAt"));
+        return projects.upsert(d.path("id").asText(), d.path("userId").asText(), d.path("archived").asBoolean(false),
+                updated == null ? Instant.now() : updated);
     }
 
     private Uni<Void> upsertInstruction(JsonNode d) {

@@ -6,6 +6,7 @@ import dev.companion.chat.rest.dto.CreateChatRequest;
 import dev.companion.chat.service.ChatService;
 import dev.companion.common.api.ApiResponse;
 import dev.companion.common.api.PageRequest;
+import dev.companion.common.client.OwnerLookup;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
@@ -40,13 +41,13 @@ public class ProjectChatsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> create(@RestPath String projectId, @Valid CreateChatRequest request) {
         CreateChatRequest body = request == null ? new CreateChatRequest(null, null, null, null, null) : request;
-        return chats.create(jwt.getSubject(), projectId, body)
+        return chats.create(jwt.getSubject(), projectId, body, OwnerLookup.bearer(jwt))
                 .map(chat -> Response.created(URI.create("/v1/chats/" + chat.id())).entity(ApiResponse.ok(chat)).build());
     }
 
     @GET
     public Uni<ApiResponse<ChatList>> list(@RestPath String projectId, @RestQuery Integer page, @RestQuery Integer limit,
                                            @RestQuery Boolean archived, @RestQuery Boolean starred) {
-        return chats.list(jwt.getSubject(), projectId, archived, starred, PageRequest.of(page, limit)).map(ApiResponse::ok);
+        return chats.list(jwt.getSubject(), projectId, archived, starred, PageRequest.of(page, limit), OwnerLookup.bearer(jwt)).map(ApiResponse::ok);
     }
 }

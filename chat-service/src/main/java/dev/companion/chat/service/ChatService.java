@@ -17,6 +17,7 @@ import dev.companion.common.api.ApiException;
 import dev.companion.common.api.PageRequest;
 import dev.companion.common.api.Pagination;
 import dev.companion.common.id.Ids;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.panache.common.Page;
@@ -39,9 +40,10 @@ public class ChatService {
     private final ChatMapper mapper;
     private final ChatConfig config;
     private final LiveStreams live;
+    private final KnownProjects knownProjects;
 
     public ChatService(ChatRepository chats, MessageRepository messages, ProjectRefRepository projects, ChatEventPublisher events,
-                       ProviderRouter models, ChatMapper mapper, ChatConfig config, LiveStreams live) {
+                       ProviderRouter models, ChatMapper mapper, ChatConfig config, LiveStreams live, KnownProjects knownProjects) {
         this.chats = chats;
         this.messages = messages;
         this.projects = projects;
@@ -50,13 +52,19 @@ public class ChatService {
         this.mapper = mapper;
         this.config = config;
         this.live = live;
+        this.knownProjects = knownProjects;
     }
 
-    @WithTransaction
-    public Uni<ChatView> create(String userId, String projectId, CreateChatRequest request) {
+    /** {@code bearer}: the caller's token, for project-service when the read model has not seen the project yet. */
+    public Uni<ChatView> create(String userId, String projectId, CreateChatRequest request, String bearer) {
         String model = request.model() == null ? config.defaultModel() : request.model();
         ChatSettings settings = mapper.settings(request.settings());
         checkModel(model, settings);
+        return knownProjects.ensureOwned(projectId, userId, bearer)
+                .flatMap(known -> Panache.withTransaction(() -> insert(userId, projectId, request, model, settings)));
+    }
+
+    private Uni<ChatView> insert(String userId, String projectId, CreateChatRequest request, String model, ChatSettings settings) {
         return projects.findOwned(projectId, userId).flatMap(project -> {
             if (project == null) {
                 return Uni.createFrom().failure(ApiException.notFound("project", projectId));
@@ -77,8 +85,12 @@ public class ChatService {
         });
     }
 
-    @WithSession
-    public Uni<ChatList> list(String userId, String projectId, Boolean archived, Boolean starred, PageRequest page) {
+    public Uni<ChatList> list(String userId, String projectId, Boolean archived, Boolean starred, PageRequest page, String bearer) {
+        return knownProjects.ensureOwned(projectId, userId, bearer)
+                .flatMap(known -> Panache.withSession(() -> listKnown(userId, projectId, archived, starred, page)));
+    }
+
+    private Uni<ChatList> listKnown(String userId, String projectId, Boolean archived, Boolean starred, PageRequest page) {
         boolean wantArchived = Boolean.TRUE.equals(archived);
         return projects.findOwned(projectId, userId).flatMap(project -> {
             if (project == null) {
