@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Set;
 
 /** Upstreams, proxy limits and WebSocket settings of the gateway (prefix {@code gateway}). */
 @ConfigMapping(prefix = "gateway")
@@ -41,6 +42,20 @@ public interface GatewayConfig {
         @WithDefault("52428800")
         long maxBodySize();
 
+        /**
+         * Longest request target (path and query) in characters; longer answers 414. Must stay below
+         * {@code quarkus.http.limits.max-initial-line-length}, where Vert.x answers by itself without the envelope.
+         */
+        @WithDefault("8192")
+        int maxUriLength();
+
+        /**
+         * Largest sum of request header lines (name, value and 4 bytes of separators each); larger answers
+         * 431. Must stay below {@code quarkus.http.limits.max-header-size}, where Vert.x answers by itself.
+         */
+        @WithDefault("20480")
+        int maxHeaderSize();
+
         CircuitBreaker circuitBreaker();
 
         /** Timeout of one readiness probe of {@code /v1/health}. */
@@ -49,9 +64,19 @@ public interface GatewayConfig {
     }
 
     interface CircuitBreaker {
-        /** Consecutive failures (connect errors, timeouts, 502/503/504) that open the circuit. */
+        /**
+         * Failures in a row that open the circuit: connect errors, timeouts of the service and the
+         * {@link #failureStatuses()}. A client that goes away, or whose body is too large or too slow, does not count.
+         */
         @WithDefault("5")
         int failureThreshold();
+
+        /**
+         * Statuses of a service's answer that count as its failure. 500 is not among them by default:
+         * any client able to provoke one 500 would otherwise open the circuit for every user.
+         */
+        @WithDefault("502,503,504")
+        Set<Integer> failureStatuses();
 
         /** How long an open circuit answers 503 at once before one trial request is let through. */
         @WithDefault("10s")

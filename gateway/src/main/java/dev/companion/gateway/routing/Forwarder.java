@@ -3,6 +3,8 @@ package dev.companion.gateway.routing;
 import dev.companion.common.api.ErrorCode;
 import dev.companion.common.web.RequestIds;
 import dev.companion.gateway.config.GatewayConfig;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -10,15 +12,20 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.StreamResetException;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.httpproxy.Body;
 import io.vertx.httpproxy.ProxyRequest;
+import io.vertx.httpproxy.ProxyResponse;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -26,8 +33,10 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Forwards one request to a service with Vert.x HTTP proxy: bodies stream both ways (no
  * buffering, so uploads, zips and SSE pass as they come), hop-by-hop headers are dropped by the
- * proxy, {@code X-Forwarded-*} and {@code X-Request-Id} are set. Failures become 503 (service
- * down or circuit open), 504 (no answer in time) or 413 (body too large), in the seed envelope.
+ * proxy, {@code X-Forwarded-*} and {@code X-Request-Id} are set. Each exchange runs under the
+ * service's {@link UpstreamBreaker}. Failures become 503 (service down or circuit open), 504 (no
+ * answer in time), 413 (body too large) or 408 (the client's body stalled), in the seed envelope; a
+ * client that went away gets nothing and costs the service nothing.
  */
 @ApplicationScoped
 public class Forwarder {
@@ -37,7 +46,7 @@ public class Forwarder {
     private final HttpClient client;
     private final GatewayConfig.Proxy config;
     private final ErrorReplies errors;
-    private final Map<String, UpstreamCircuitBreaker> breakers = new ConcurrentHashMap<>();
+    private final Map<String, UpstreamBreaker> breakers = new ConcurrentHashMap<>();
 
     public Forwarder(Vertx vertx, GatewayConfig config, ErrorReplies errors) {
         this.config = config.proxy();
@@ -53,121 +62,210 @@ public class Forwarder {
         client.close();
     }
 
-    public UpstreamCircuitBreaker breaker(Upstream upstream) {
-        return breakers.computeIfAbsent(upstream.name(), n -> new UpstreamCircuitBreaker(
+    public UpstreamBreaker breaker(Upstream upstream) {
+        return breakers.computeIfAbsent(upstream.name(), n -> new UpstreamBreaker(n,
                 config.circuitBreaker().failureThreshold(), config.circuitBreaker().openDuration(), System::currentTimeMillis));
     }
 
     /** Sends the request of {@code ctx} (paused) to {@code upstream} at {@code uri}, and its answer back. */
     public void forward(RoutingContext ctx, Upstream upstream, String uri) {
         HttpServerRequest request = ctx.request();
-        String length = request.getHeader("Content-Length");
-        if (length != null && parseLength(length) > config.maxBodySize()) {
-            tooLarge(ctx);
+        if (ctx.response().closed()) {
+            LOG.debugf("client left before %s %s was forwarded to %s", request.method(), uri, upstream.name());
             return;
         }
-        UpstreamCircuitBreaker breaker = breaker(upstream);
-        if (!breaker.tryAcquire()) {
-            ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, (breaker.retryAfterMillis() + 999) / 1000)));
-            errors.send(ctx, ErrorCode.SERVICE_UNAVAILABLE, "Service temporarily unavailable", Map.of("service", upstream.name()));
-            return;
+        UpstreamBreaker breaker = breaker(upstream);
+        Exchange exchange = new Exchange(ctx, upstream, uri);
+        Context context = ctx.vertx().getOrCreateContext();
+        breaker.<ProxyResponse>call(exchange::start)
+                .whenComplete((answer, failure) -> context.runOnContext(v -> exchange.finish(breaker, answer, failure)));
+    }
+
+    /** One request on its way to a service and back. */
+    private final class Exchange {
+        private final RoutingContext ctx;
+        private final HttpServerRequest request;
+        private final Upstream upstream;
+        private final String uri;
+        private final AtomicBoolean overflowed = new AtomicBoolean(false);
+        private final AtomicReference<HttpClientRequest> outbound = new AtomicReference<>();
+        private long started;
+
+        Exchange(RoutingContext ctx, Upstream upstream, String uri) {
+            this.ctx = ctx;
+            this.request = ctx.request();
+            this.upstream = upstream;
+            this.uri = uri;
         }
 
-        ProxyRequest proxyRequest = ProxyRequest.reverseProxy(request);
-        proxyRequest.setURI(uri);
-        setForwardingHeaders(ctx, proxyRequest);
-
-        AtomicReference<HttpClientRequest> outbound = new AtomicReference<>();
-        AtomicBoolean overflowed = new AtomicBoolean(false);
-        // no Content-Length: a chunked HTTP/1.1 body or an HTTP/2 body, whose size shows only while streaming
-        boolean streamedBody = length == null && (request.headers().contains("Transfer-Encoding")
-                || request.method() == HttpMethod.POST || request.method() == HttpMethod.PUT || request.method() == HttpMethod.PATCH);
-        if (streamedBody) {
-            // the proxy chunks the outbound request only if the inbound one says so; an HTTP/2 body does not
-            request.headers().set("Transfer-Encoding", "chunked");
-            proxyRequest.setBody(Body.body(new BoundedBody(request, config.maxBodySize(), () -> {
-                overflowed.set(true);
-                HttpClientRequest out = outbound.get();
-                if (out != null) {
-                    out.reset();
-                }
-                ctx.response().putHeader("Connection", "close");
-                tooLarge(ctx);
-            }), -1));
-        }
-
-        RequestOptions options = new RequestOptions()
-                .setServer(SocketAddress.inetSocketAddress(upstream.port(), upstream.host()))
-                .setHost(upstream.host())
-                .setPort(upstream.port())
-                .setSsl(upstream.tls())
-                .setMethod(request.method())
-                .setURI(uri)
-                .setConnectTimeout(config.connectTimeout().toMillis())
-                .setIdleTimeout(config.idleTimeout().toMillis());
-
-        long started = System.currentTimeMillis();
-        client.request(options)
-                .compose(out -> {
-                    outbound.set(out);
-                    out.idleTimeout(config.idleTimeout().toMillis());
-                    return proxyRequest.send(out);
-                })
-                .onSuccess(proxyResponse -> {
-                    int status = proxyResponse.getStatusCode();
-                    if (status == 502 || status == 503 || status == 504) {
-                        breaker.onFailure();
-                    } else {
-                        breaker.onSuccess();
+        /** Completes with the service's answer, or fails with {@link UpstreamBreaker.UpstreamFailure} or {@link ClientFault}. */
+        CompletionStage<ProxyResponse> start() {
+            started = System.currentTimeMillis();
+            CompletableFuture<ProxyResponse> result = new CompletableFuture<>();
+            ProxyRequest proxyRequest = ProxyRequest.reverseProxy(request);
+            proxyRequest.setURI(uri);
+            setForwardingHeaders(proxyRequest);
+            String length = request.getHeader("Content-Length");
+            // no Content-Length: a chunked HTTP/1.1 body or an HTTP/2 body, whose size shows only while streaming
+            boolean streamedBody = length == null && (request.headers().contains("Transfer-Encoding")
+                    || request.method() == HttpMethod.POST || request.method() == HttpMethod.PUT || request.method() == HttpMethod.PATCH);
+            if (streamedBody) {
+                // the proxy chunks the outbound request only if the inbound one says so; an HTTP/2 body does not
+                request.headers().set("Transfer-Encoding", "chunked");
+                proxyRequest.setBody(Body.body(new BoundedBody(request, config.maxBodySize(), () -> {
+                    overflowed.set(true);
+                    HttpClientRequest out = outbound.get();
+                    if (out != null) {
+                        out.reset();
                     }
-                    // the gateway already set these; the service echoes the same id
-                    proxyResponse.headers().remove(RequestIds.HEADER);
-                    proxyResponse.send().onFailure(e -> {
-                        LOG.debugf("answer of %s for %s %s broke off: %s", upstream.name(), request.method(), uri, e.toString());
-                        request.connection().close();
+                    ctx.response().putHeader("Connection", "close");
+                    errors.tooLarge(ctx, config.maxBodySize());
+                }), -1));
+            }
+
+            RequestOptions options = new RequestOptions()
+                    .setServer(SocketAddress.inetSocketAddress(upstream.port(), upstream.host()))
+                    .setHost(upstream.host())
+                    .setPort(upstream.port())
+                    .setSsl(upstream.tls())
+                    .setMethod(request.method())
+                    .setURI(uri)
+                    .setConnectTimeout(config.connectTimeout().toMillis())
+                    .setIdleTimeout(config.idleTimeout().toMillis());
+
+            client.request(options)
+                    .compose(out -> {
+                        outbound.set(out);
+                        // resets (ours when the client leaves, or the service's) surface through the answer's future
+                        out.exceptionHandler(e -> LOG.debugf("request to %s for %s %s: %s", upstream.name(), request.method(), uri, e.toString()));
+                        if (ctx.response().closed()) {
+                            // the client left while we connected: the proxy would not notice until the idle timeout
+                            out.reset();
+                            return Future.failedFuture(new StreamResetException(0));
+                        }
+                        out.idleTimeout(config.idleTimeout().toMillis());
+                        return proxyRequest.send(out);
+                    })
+                    .onComplete(ar -> {
+                        if (ar.succeeded()) {
+                            ProxyResponse answer = ar.result();
+                            if (config.circuitBreaker().failureStatuses().contains(answer.getStatusCode())) {
+                                result.completeExceptionally(new UpstreamBreaker.UpstreamFailure(
+                                        upstream.name() + " answered " + answer.getStatusCode(), null, answer));
+                            } else {
+                                result.complete(answer);
+                            }
+                            return;
+                        }
+                        Throwable e = ar.cause();
+                        ClientFault.Kind fault = clientFault(e);
+                        // complete first: the breaker must learn every outcome, or a half-open circuit would wait forever
+                        result.completeExceptionally(fault != null ? new ClientFault(fault, e)
+                                : new UpstreamBreaker.UpstreamFailure(upstream.name() + " failed", e, null));
+                        if (fault == null) {
+                            releaseBody(proxyRequest);
+                        }
                     });
-                })
-                .onFailure(e -> {
-                    if (overflowed.get()) {
-                        // the client's fault, not the service's: says nothing about its health
-                        breaker.abandon();
-                        return;
-                    }
-                    breaker.onFailure();
-                    proxyRequest.release();
-                    if (isTimeout(e)) {
-                        LOG.warnf("%s did not answer %s %s within %d ms", upstream.name(), request.method(), uri, System.currentTimeMillis() - started);
-                        errors.send(ctx, ErrorCode.GATEWAY_TIMEOUT, "Service did not answer in time", Map.of("service", upstream.name()));
-                    } else {
-                        LOG.warnf("%s unreachable for %s %s: %s", upstream.name(), request.method(), uri, e.toString());
-                        errors.send(ctx, ErrorCode.SERVICE_UNAVAILABLE, "Service temporarily unavailable", Map.of("service", upstream.name()));
-                    }
-                });
-    }
-
-    private void setForwardingHeaders(RoutingContext ctx, ProxyRequest proxyRequest) {
-        HttpServerRequest request = ctx.request();
-        String clientIp = ProxyRoutes.clientIp(request);
-        String prior = request.getHeader("X-Forwarded-For");
-        proxyRequest.headers().set("X-Forwarded-For", prior == null || prior.isBlank() ? clientIp : prior + ", " + clientIp);
-        proxyRequest.headers().set("X-Forwarded-Proto", request.scheme() == null ? "http" : request.scheme());
-        if (request.authority() != null) {
-            proxyRequest.headers().set("X-Forwarded-Host", request.authority().toString());
+            return result;
         }
-        proxyRequest.headers().set(RequestIds.HEADER, (String) ctx.get(ProxyRoutes.REQUEST_ID));
-    }
 
-    private void tooLarge(RoutingContext ctx) {
-        errors.send(ctx, ErrorCode.PAYLOAD_TOO_LARGE, "Payload too large",
-                Map.of("field", "body", "constraint", "maxSize", "value", config.maxBodySize()));
-    }
-
-    private static long parseLength(String value) {
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            return -1;
+        /** Why the exchange failed on the client's side, or null when the service is to blame. */
+        private ClientFault.Kind clientFault(Throwable e) {
+            if (overflowed.get()) {
+                return ClientFault.Kind.BODY_TOO_LARGE;
+            }
+            if (ctx.response().closed() || isReset(e)) {
+                // the client closed or reset its connection (or stream), or its body broke off: the proxy
+                // reset our request in turn. We speak HTTP/1.1 to the services, where a stream reset only
+                // ever comes from this side.
+                return ClientFault.Kind.GONE;
+            }
+            if (isTimeout(e) && !request.isEnded()) {
+                // still waiting for the client's body: the silence is the client's, not the service's
+                return ClientFault.Kind.BODY_STALLED;
+            }
+            return null;
         }
+
+        void finish(UpstreamBreaker breaker, ProxyResponse answer, Throwable failure) {
+            if (failure == null) {
+                pass(answer);
+                return;
+            }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            if (UpstreamBreaker.isOpenRefusal(cause)) {
+                ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, breaker.retryAfterSeconds())));
+                errors.send(ctx, ErrorCode.SERVICE_UNAVAILABLE, "Service temporarily unavailable", Map.of("service", upstream.name()));
+            } else if (cause instanceof ClientFault fault) {
+                LOG.debugf("%s %s to %s ended on the client's side (%s): %s", request.method(), uri, upstream.name(), fault.kind, String.valueOf(fault.getCause()));
+                if (fault.kind == ClientFault.Kind.BODY_STALLED) {
+                    ctx.response().putHeader("Connection", "close");
+                    errors.send(ctx, 408, ErrorCode.VALIDATION_ERROR.name(), "Request body not received in time",
+                            Map.of("field", "body", "constraint", "idleTimeout", "value", config.idleTimeout().toSeconds()));
+                }
+            } else if (cause instanceof UpstreamBreaker.UpstreamFailure upstreamFailure && upstreamFailure.answer() instanceof ProxyResponse failed) {
+                pass(failed);
+            } else if (cause instanceof UpstreamBreaker.UpstreamFailure && isTimeout(cause)) {
+                LOG.warnf("%s did not answer %s %s within %d ms", upstream.name(), request.method(), uri, System.currentTimeMillis() - started);
+                errors.send(ctx, ErrorCode.GATEWAY_TIMEOUT, "Service did not answer in time", Map.of("service", upstream.name()));
+            } else if (cause instanceof UpstreamBreaker.UpstreamFailure) {
+                LOG.warnf("%s unreachable for %s %s: %s", upstream.name(), request.method(), uri, String.valueOf(cause.getCause()));
+                errors.send(ctx, ErrorCode.SERVICE_UNAVAILABLE, "Service temporarily unavailable", Map.of("service", upstream.name()));
+            } else {
+                LOG.errorf(cause, "forwarding %s %s to %s failed", request.method(), uri, upstream.name());
+                errors.send(ctx, ErrorCode.SERVER_ERROR, "Internal server error", null);
+            }
+        }
+
+        private void releaseBody(ProxyRequest proxyRequest) {
+            try {
+                proxyRequest.release();
+            } catch (IllegalStateException e) {
+                // the body was already consumed or the stream is gone: nothing left to drain
+                LOG.debugf("body of %s %s not released: %s", request.method(), uri, e.toString());
+            }
+        }
+
+        private void pass(ProxyResponse answer) {
+            // the gateway already set these; the service echoes the same id
+            answer.headers().remove(RequestIds.HEADER);
+            answer.send().onFailure(e -> {
+                LOG.debugf("answer of %s for %s %s broke off: %s", upstream.name(), request.method(), uri, e.toString());
+                request.connection().close();
+            });
+        }
+
+        private void setForwardingHeaders(ProxyRequest proxyRequest) {
+            String clientIp = ProxyRoutes.clientIp(request);
+            String prior = request.getHeader("X-Forwarded-For");
+            proxyRequest.headers().set("X-Forwarded-For", prior == null || prior.isBlank() ? clientIp : prior + ", " + clientIp);
+            proxyRequest.headers().set("X-Forwarded-Proto", request.scheme() == null ? "http" : request.scheme());
+            if (request.authority() != null) {
+                proxyRequest.headers().set("X-Forwarded-Host", request.authority().toString());
+            }
+            proxyRequest.headers().set(RequestIds.HEADER, (String) ctx.get(ProxyRoutes.REQUEST_ID));
+        }
+    }
+
+    /** The exchange ended because of the client: says nothing about the service's health. */
+    static final class ClientFault extends RuntimeException {
+        enum Kind { GONE, BODY_TOO_LARGE, BODY_STALLED }
+
+        final Kind kind;
+
+        ClientFault(Kind kind, Throwable cause) {
+            super(kind.name(), cause, false, false);
+            this.kind = kind;
+        }
+    }
+
+    static boolean isReset(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StreamResetException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A connect timeout means the service is unreachable (503); any other timeout is a slow answer (504). */

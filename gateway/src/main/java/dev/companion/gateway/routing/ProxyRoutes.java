@@ -10,6 +10,7 @@ import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -18,12 +19,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
- * The gateway's request pipeline on the Vert.x router, ahead of RESTEasy: request id → route
- * lookup → JWT check → rate limit → forward. {@code /v1/health} goes through the same id and
+ * The gateway's request pipeline on the Vert.x router, ahead of RESTEasy (after {@link
+ * EdgeLimits}): canonical path ({@link CanonicalPath}) → request id → route lookup → JWT
+ * check → rate limit → {@code Content-Type} check (415) → forward of the canonical path. Route,
+ * public/private and rate-limit rule are all decided on the canonical path, and the service gets
+ * that same path. {@code /v1/health} goes through the same id and
  * rate-limit steps and is then answered by {@code HealthResource}; {@code /v1/ws} is left to the
  * WebSocket endpoint. {@code /docs/openapi/{service}} serves each service's OpenAPI document.
  */
@@ -31,6 +37,8 @@ import java.util.Optional;
 public class ProxyRoutes {
 
     public static final String REQUEST_ID = "companion.requestId";
+    /** Canonical paths the gateway proxies (or answers: {@code /v1/health}, {@code /v1/ws}). */
+    private static final Pattern PROXIED = Pattern.compile("^/(v1|\\.well-known)(/.*)?$");
     private static final Logger LOG = Logger.getLogger(ProxyRoutes.class);
 
     private final RouteTable routes;
@@ -48,14 +56,34 @@ public class ProxyRoutes {
     }
 
     void install(@Observes Router router) {
-        router.routeWithRegex("^/(v1|\\.well-known)(/.*)?$").order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT).handler(this::handle);
+        // every path: the prefix is judged on the canonical path, not on what Vert.x makes of the raw one
+        router.route().order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT).handler(this::handle);
         router.get("/docs/openapi/:service").order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT).handler(this::openApi);
     }
 
     void handle(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
-        String path = request.path();
-        if ("/v1/ws".equals(path)) {
+        CanonicalPath.Outcome canonical = CanonicalPath.of(request.path());
+        if (canonical.refused()) {
+            // EdgeLimits refuses these before any route; kept so this handler never works on a raw path
+            assignRequestId(ctx);
+            errors.send(ctx, ErrorCode.VALIDATION_ERROR, canonical.message(), Map.of("field", "path", "constraint", canonical.refusal()));
+            return;
+        }
+        String path = canonical.path();
+        if (!PROXIED.matcher(path).matches()) {
+            // /q/**, /docs/**: the gateway's own endpoints
+            ctx.next();
+            return;
+        }
+        boolean health = "/v1/health".equals(path) || "/v1/health/".equals(path);
+        boolean webSocket = "/v1/ws".equals(path);
+        if ((health || webSocket) && !path.equals(request.path())) {
+            // answered here, not forwarded: let the router see the canonical path (this handler runs again)
+            ctx.reroute(withQuery(path, request.query()));
+            return;
+        }
+        if (webSocket) {
             ctx.next();
             return;
         }
@@ -63,7 +91,6 @@ public class ProxyRoutes {
         request.pause();
         assignRequestId(ctx);
 
-        boolean health = "/v1/health".equals(path) || "/v1/health/".equals(path);
         Optional<Upstream> upstream = health ? Optional.empty() : routes.find(path);
         if (!health && upstream.isEmpty()) {
             errors.send(ctx, ErrorCode.NOT_FOUND, "Resource not found", Map.of("path", path));
@@ -77,15 +104,15 @@ public class ProxyRoutes {
                         e instanceof TokenVerifier.InvalidTokenException ? e.getMessage() : "Invalid or expired token", null))
                 .onSuccess(token -> rateLimiter.check(path, token == null ? null : token.userId(), token == null ? null : token.plan(), clientIp(request))
                         .subscribe().with(
-                                decision -> context.runOnContext(v -> admit(ctx, decision, health, upstream)),
+                                decision -> context.runOnContext(v -> admit(ctx, decision, health, upstream, path)),
                                 failure -> context.runOnContext(v -> {
                                     // the shared store is down: serve rather than refuse everyone
                                     LOG.warnf("rate-limit store unavailable, request %s admitted: %s", ctx.get(REQUEST_ID), failure.toString());
-                                    proceed(ctx, health, upstream);
+                                    proceed(ctx, health, upstream, path);
                                 })));
     }
 
-    private void admit(RoutingContext ctx, RateLimitDecision decision, boolean health, Optional<Upstream> upstream) {
+    private void admit(RoutingContext ctx, RateLimitDecision decision, boolean health, Optional<Upstream> upstream, String path) {
         HttpServerResponse response = ctx.response();
         response.putHeader("X-RateLimit-Limit", Long.toString(decision.limit()))
                 .putHeader("X-RateLimit-Remaining", Long.toString(decision.remaining()))
@@ -97,16 +124,55 @@ public class ProxyRoutes {
                     Map.of("limit", decision.limit(), "retryAfter", Math.max(1, decision.resetAfterSeconds())));
             return;
         }
-        proceed(ctx, health, upstream);
+        proceed(ctx, health, upstream, path);
     }
 
-    private void proceed(RoutingContext ctx, boolean health, Optional<Upstream> upstream) {
+    private void proceed(RoutingContext ctx, boolean health, Optional<Upstream> upstream, String path) {
+        HttpServerRequest request = ctx.request();
         if (health) {
-            ctx.request().resume();
+            request.resume();
             ctx.next();
-        } else {
-            forwarder.forward(ctx, upstream.orElseThrow(), ctx.request().uri());
+            return;
         }
+        if (!acceptableContentType(request)) {
+            // the body stays unread: the connection cannot be reused
+            ctx.response().putHeader("Connection", "close");
+            errors.send(ctx, 415, ErrorReplies.UNSUPPORTED_MEDIA_TYPE, "Malformed Content-Type",
+                    Map.of("field", "Content-Type", "constraint", "mediaType"));
+            return;
+        }
+        // the service sees exactly the path the gateway judged
+        forwarder.forward(ctx, upstream.orElseThrow(), withQuery(path, request.query()));
+    }
+
+    /**
+     * A body needs one {@code Content-Type} that parses; on a request without a body a broken one
+     * means nothing and is dropped rather than handed to a service that would choke on it.
+     */
+    private static boolean acceptableContentType(HttpServerRequest request) {
+        List<String> types = request.headers().getAll("Content-Type");
+        if (types.isEmpty() || (types.size() == 1 && MediaTypeSyntax.isWellFormed(types.get(0)))) {
+            return true;
+        }
+        if (hasBody(request)) {
+            return false;
+        }
+        request.headers().remove("Content-Type");
+        return true;
+    }
+
+    private static boolean hasBody(HttpServerRequest request) {
+        String length = request.getHeader("Content-Length");
+        if (length != null) {
+            return EdgeLimits.parseLength(length) != 0;
+        }
+        HttpMethod method = request.method();
+        return request.headers().contains("Transfer-Encoding")
+                || method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH;
+    }
+
+    private static String withQuery(String path, String query) {
+        return query == null ? path : path + "?" + query;
     }
 
     /** {@code GET /docs/openapi/{service}}: the service's own {@code /q/openapi} document, as JSON. */
@@ -122,9 +188,11 @@ public class ProxyRoutes {
         forwarder.forward(ctx, upstream.get(), "/q/openapi?format=json");
     }
 
-    private static void assignRequestId(RoutingContext ctx) {
+    /** Takes the client's harmless {@code X-Request-Id} or makes one; the same for the whole exchange. */
+    static void assignRequestId(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
-        String requestId = RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER));
+        String assigned = ctx.get(REQUEST_ID);
+        String requestId = assigned != null ? assigned : RequestIds.acceptOrCreate(request.getHeader(RequestIds.HEADER));
         request.headers().set(RequestIds.HEADER, requestId);
         ctx.put(REQUEST_ID, requestId);
         ctx.response().putHeader(RequestIds.HEADER, requestId);

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 /**
  * The route table of ARCHITECTURE.md: path → service. Order matters, so the more specific
  * routes ({@code /v1/projects/{id}/chats}, the download paths under {@code /v1/images}) come first.
- * Paths are forwarded unchanged.
+ * Matched against the canonical path ({@link CanonicalPath}), which is also what is forwarded.
  */
 @ApplicationScoped
 public class RouteTable {

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Five small Vert.x HTTP servers standing in for the services behind the gateway (the real
@@ -29,6 +30,9 @@ public class UpstreamStandIns implements QuarkusTestResourceLifecycleManager {
     private static final Map<String, HttpServer> SERVERS = new ConcurrentHashMap<>();
     /** Sizes of the request bodies the stand-ins received completely. */
     public static final java.util.List<Long> COMPLETED_BODIES = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Requests to a {@code /slow} path received, and those whose connection the gateway closed before the answer. */
+    public static final AtomicInteger SLOW_RECEIVED = new AtomicInteger();
+    public static final AtomicInteger SLOW_CUT_OFF = new AtomicInteger();
 
     @Override
     public synchronized Map<String, String> start() {
@@ -84,6 +88,8 @@ public class UpstreamStandIns implements QuarkusTestResourceLifecycleManager {
                     .end(new JsonObject().put("openapi", "3.0.3").put("info", new JsonObject().put("title", service).put("version", "1.0.0"))
                             .put("paths", new JsonObject()).encode());
         } else if (path.endsWith("/slow")) {
+            SLOW_RECEIVED.incrementAndGet();
+            req.response().closeHandler(v -> SLOW_CUT_OFF.incrementAndGet());
             vertx.setTimer(5000, id -> {
                 if (!req.response().closed()) {
                     req.response().end("late");
