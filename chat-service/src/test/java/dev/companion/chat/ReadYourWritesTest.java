@@ -2,8 +2,8 @@ package dev.companion.chat;
 
 import dev.companion.chat.support.ChatTestSupport.User;
 import dev.companion.chat.support.FakeOpenAiResource;
-import dev.companion.chat.support.FakeProjectService;
 import dev.companion.common.id.Ids;
+import dev.companion.testing.FakeOwner;
 import dev.companion.testing.LocalInfraResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -29,23 +29,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @QuarkusTestResource(value = LocalInfraResource.class, initArgs = @ResourceArg(name = "database", value = "companion_chat"))
 @QuarkusTestResource(FakeOpenAiResource.class)
-@QuarkusTestResource(FakeProjectService.class)
+@QuarkusTestResource(value = FakeOwner.class, initArgs = {
+        @ResourceArg(name = "client", value = "project-service"), @ResourceArg(name = "path", value = "/v1/projects/")})
 class ReadYourWritesTest {
+
+    private static final FakeOwner.Resources PROJECTS = FakeOwner.at("/v1/projects/");
+
+    private static void own(String projectId, User user) {
+        PROJECTS.own(projectId, user.id(), Map.of("name", "Owner's project", "archived", false, "updatedAt", java.time.Instant.now().toString()));
+    }
 
     @Test
     void aProjectOnlyTheOwnerKnowsYetTakesAChatAtOnce() {
         User user = newUser();
         String projectId = Ids.newId("proj");
-        FakeProjectService.own(projectId, user.id());
+        own(projectId, user);
         given().auth().oauth2(user.token()).contentType(ContentType.JSON).body(Map.of("name", "First chat"))
                 .post("/v1/projects/" + projectId + "/chats")
                 .then().statusCode(201).body("data.projectId", is(projectId)).body("data.id", startsWith("chat_"));
-        assertEquals(List.of("Bearer " + user.token()), FakeProjectService.authorizationsFor(projectId),
+        assertEquals(List.of("Bearer " + user.token()), PROJECTS.authorizationsFor(projectId),
                 "asked once, with the caller's own token");
         // now in the read model: the next calls need no owner
         given().auth().oauth2(user.token()).get("/v1/projects/" + projectId + "/chats")
                 .then().statusCode(200).body("data.chats.size()", is(1));
-        assertEquals(1, FakeProjectService.authorizationsFor(projectId).size());
+        assertEquals(1, PROJECTS.authorizationsFor(projectId).size());
     }
 
     @Test
@@ -53,7 +60,7 @@ class ReadYourWritesTest {
         User owner = newUser();
         User stranger = newUser();
         String projectId = Ids.newId("proj");
-        FakeProjectService.own(projectId, owner.id());
+        own(projectId, owner);
         given().auth().oauth2(stranger.token()).contentType(ContentType.JSON).body("{}")
                 .post("/v1/projects/" + projectId + "/chats")
                 .then().statusCode(404).body("error.code", is("NOT_FOUND")).body("error.details.resource", is("project"));
@@ -65,8 +72,8 @@ class ReadYourWritesTest {
     void theOwnerDownIs503WithRetryAfterNeverAFalse404() {
         User user = newUser();
         String projectId = Ids.newId("proj");
-        FakeProjectService.own(projectId, user.id());
-        FakeProjectService.down(true);
+        own(projectId, user);
+        PROJECTS.down(true);
         try {
             String retryAfter = given().auth().oauth2(user.token()).contentType(ContentType.JSON).body("{}")
                     .post("/v1/projects/" + projectId + "/chats")
@@ -75,7 +82,7 @@ class ReadYourWritesTest {
                     .extract().header("Retry-After");
             assertTrue(Integer.parseInt(retryAfter) > 0, "Retry-After " + retryAfter);
         } finally {
-            FakeProjectService.down(false);
+            PROJECTS.down(false);
         }
         given().auth().oauth2(user.token()).contentType(ContentType.JSON).body("{}")
                 .post("/v1/projects/" + projectId + "/chats").then().statusCode(201);

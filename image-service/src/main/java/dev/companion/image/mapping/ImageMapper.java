@@ -25,7 +25,7 @@ public class ImageMapper {
     public ImageView view(StoredImage i) {
         return new ImageView(i.id, storage.presignedUrl(i.storageKey), storage.presignedUrl(i.thumbnailKey), i.size(),
                 i.format, ErrorResponse.Timestamps.format(i.createdAt), i.width, i.height, i.bytes, i.checksum,
-                i.generationId, i.chatId, i.projectId, i.prompt);
+                i.generationId, i.chatId, i.projectId, i.prompt, i.storageKey);
     }
 
     public ImageEvents.CompletedImage completed(StoredImage i) {

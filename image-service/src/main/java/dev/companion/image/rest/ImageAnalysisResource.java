@@ -9,6 +9,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import dev.companion.common.client.OwnerLookup;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
@@ -35,6 +36,6 @@ public class ImageAnalysisResource {
                                                                  @RestForm("chatId") String chatId,
                                                                  @RestForm("options") String options) {
         AnalysisService.Upload upload = image == null ? null : new AnalysisService.Upload(image.uploadedFile(), image.size());
-        return analysis.analyze(jwt.getSubject(), upload, imageId, question, chatId, options).map(ApiResponse::ok);
+        return analysis.analyze(jwt.getSubject(), upload, imageId, question, chatId, options, OwnerLookup.bearer(jwt)).map(ApiResponse::ok);
     }
 }

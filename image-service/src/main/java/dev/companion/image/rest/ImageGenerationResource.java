@@ -15,6 +15,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import dev.companion.common.client.OwnerLookup;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import java.net.URI;
@@ -37,7 +38,7 @@ public class ImageGenerationResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> request(@Valid @NotNull GenerateRequest request) {
-        return generations.request(jwt.getSubject(), request).map(view -> Response.status(Response.Status.CREATED).entity(ApiResponse.ok(view))
+        return generations.request(jwt.getSubject(), request, OwnerLookup.bearer(jwt)).map(view -> Response.status(Response.Status.CREATED).entity(ApiResponse.ok(view))
                 .location(URI.create("/v1/images/generate/" + view.id())).build());
     }
 

@@ -14,7 +14,6 @@ import dev.companion.image.client.OfflineImageAnalyzer;
 import dev.companion.image.client.OpenAiVisionClient;
 import dev.companion.image.client.ProviderException;
 import dev.companion.image.config.ImageConfig;
-import dev.companion.image.repository.ChatRefRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -48,18 +47,18 @@ public class AnalysisService {
     private final ImageConfig config;
     private final ImageLibraryService library;
     private final ImageStorage storage;
-    private final ChatRefRepository chats;
+    private final KnownChats knownChats;
     private final OfflineImageAnalyzer offline;
     private final OpenAiVisionClient vision;
     private final ObjectMapper mapper;
     private final Vertx vertx;
 
-    public AnalysisService(ImageConfig config, ImageLibraryService library, ImageStorage storage, ChatRefRepository chats,
+    public AnalysisService(ImageConfig config, ImageLibraryService library, ImageStorage storage, KnownChats knownChats,
                            OfflineImageAnalyzer offline, OpenAiVisionClient vision, ObjectMapper mapper, Vertx vertx) {
         this.config = config;
         this.library = library;
         this.storage = storage;
-        this.chats = chats;
+        this.knownChats = knownChats;
         this.offline = offline;
         this.vision = vision;
         this.mapper = mapper;
@@ -80,7 +79,8 @@ public class AnalysisService {
     public record Upload(java.nio.file.Path file, long size) {
     }
 
-    public Uni<AnalysisView> analyze(String userId, Upload upload, String imageId, String question, String chatId, String optionsJson) {
+    public Uni<AnalysisView> analyze(String userId, Upload upload, String imageId, String question, String chatId, String optionsJson,
+                                    String bearer) {
         Options options = parseOptions(optionsJson);
         if ((upload == null) == (imageId == null || imageId.isBlank())) {
             throw ApiException.validation("image", "required", null, "Send exactly one of image (a file) or imageId");
@@ -91,9 +91,7 @@ public class AnalysisService {
         if (upload != null && upload.size() > config.analysis().maxBytes()) {
             throw tooLarge("maxBytes", config.analysis().maxBytes(), "image is larger than " + config.analysis().maxBytes() + " bytes");
         }
-        Uni<Void> chatCheck = chatId == null || chatId.isBlank() ? Uni.createFrom().voidItem()
-                : Panache.withSession(() -> chats.findOwned(chatId, userId))
-                .onItem().ifNull().failWith(() -> ApiException.notFound("chat", chatId)).replaceWithVoid();
+        Uni<Void> chatCheck = knownChats.ensureOwned(chatId, userId, bearer);
         Uni<byte[]> bytes = upload != null
                 ? vertx.executeBlocking(() -> java.nio.file.Files.readAllBytes(upload.file()))
                 : library.owned(userId, imageId).flatMap(img -> vertx.executeBlocking(() -> storage.get(img.storageKey)));

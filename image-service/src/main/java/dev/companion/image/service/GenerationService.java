@@ -39,10 +39,11 @@ public class GenerationService {
     private final ImageProviders providers;
     private final ImageMapper mapper;
     private final ImageConfig config;
+    private final KnownChats knownChats;
 
     public GenerationService(GenerationRepository generations, ImageRepository images, ChatRefRepository chats,
                              WorkerRepository workers, Outbox outbox, ImageProviders providers, ImageMapper mapper,
-                             ImageConfig config) {
+                             ImageConfig config, KnownChats knownChats) {
         this.generations = generations;
         this.images = images;
         this.chats = chats;
@@ -51,17 +52,19 @@ public class GenerationService {
         this.providers = providers;
         this.mapper = mapper;
         this.config = config;
+        this.knownChats = knownChats;
     }
 
     /** Stores the request, queues the job through the outbox, and answers with the queue estimate. */
-    public Uni<GenerationView> request(String userId, GenerateRequest req) {
+    public Uni<GenerationView> request(String userId, GenerateRequest req, String bearer) {
         GenerateRequest.Options o = req.options();
         String model = o == null || o.model() == null ? config.defaultModel() : o.model();
         if (!providers.knows(model)) {
             throw ApiException.validation("options.model", "enum", String.join("|", providers.models()),
                     "options.model must be one of " + providers.models());
         }
-        return Panache.withTransaction(() -> generations.lockUser(userId)
+        // a chat created a moment ago may not be in the read model yet: its owner is asked first
+        return knownChats.ensureOwned(req.chatId(), userId, bearer).flatMap(known -> Panache.withTransaction(() -> generations.lockUser(userId)
                 .flatMap(x -> generations.countActiveForUser(userId))
                 .flatMap(active -> {
                     if (active >= config.maxConcurrentPerUser()) {
@@ -82,7 +85,7 @@ public class GenerationService {
                             .flatMap(e -> generations.flush())
                             .flatMap(x -> estimate(g.id))
                             .map(est -> mapper.view(g, List.of(), est.queuePosition(), est.seconds()));
-                }));
+                })));
     }
 
     public Uni<GenerationView> status(String userId, String id) {

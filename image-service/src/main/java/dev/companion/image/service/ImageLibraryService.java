@@ -101,14 +101,7 @@ public class ImageLibraryService {
             if (!first) {
                 return Uni.createFrom().voidItem();
             }
-            return chats.findById(chatId).flatMap(existing -> {
-                ChatRef c = existing == null ? new ChatRef() : existing;
-                c.chatId = chatId;
-                c.projectId = projectId;
-                c.userId = userId;
-                c.updatedAt = Instant.now();
-                return existing == null ? chats.persist(c).replaceWithVoid() : Uni.createFrom().voidItem();
-            });
+            return chats.upsert(chatId, projectId, userId);
         }));
     }
 

@@ -6,7 +6,9 @@ import dev.companion.project.rest.dto.EffectiveInstructionsView;
 import dev.companion.project.rest.dto.InstructionPage;
 import dev.companion.project.rest.dto.InstructionView;
 import dev.companion.project.rest.dto.UpdateInstructionRequest;
+import dev.companion.common.client.OwnerLookup;
 import dev.companion.project.service.InstructionService;
+import dev.companion.project.service.KnownChats;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
@@ -36,16 +38,23 @@ import java.util.Map;
 public class InstructionResource {
 
     private final InstructionService service;
+    private final KnownChats knownChats;
     private final JsonWebToken jwt;
 
-    public InstructionResource(InstructionService service, JsonWebToken jwt) {
+    public InstructionResource(InstructionService service, KnownChats knownChats, JsonWebToken jwt) {
         this.service = service;
+        this.knownChats = knownChats;
         this.jwt = jwt;
+    }
+
+    /** A chat named by a chat-scope request may be a moment old: chat-service is asked if the read model has not seen it. */
+    private Uni<Void> chatKnown(boolean chatScoped, String chatId) {
+        return chatScoped ? knownChats.ensureOwned(chatId, jwt.getSubject(), OwnerLookup.bearer(jwt)) : Uni.createFrom().voidItem();
     }
 
     @POST
     public Uni<RestResponse<ApiResponse<InstructionView>>> create(@NotNull @Valid CreateInstructionRequest request) {
-        return service.createInstructionSet(jwt.getSubject(), request).map(s -> RestResponse.ResponseBuilder
+        return chatKnown("chat".equals(request.scope()), request.chatId()).flatMap(known -> service.createInstructionSet(jwt.getSubject(), request)).map(s -> RestResponse.ResponseBuilder
                 .<ApiResponse<InstructionView>>created(URI.create("/v1/instructions/" + s.id()))
                 .entity(ApiResponse.ok(s, "Instruction set created")).build());
     }
@@ -62,7 +71,7 @@ public class InstructionResource {
     @Path("/effective")
     public Uni<ApiResponse<EffectiveInstructionsView>> effective(@QueryParam("projectId") String projectId,
                                                                  @QueryParam("chatId") String chatId) {
-        return service.effectiveInstructions(jwt.getSubject(), projectId, chatId).map(ApiResponse::ok);
+        return chatKnown(true, chatId).flatMap(known -> service.effectiveInstructions(jwt.getSubject(), projectId, chatId)).map(ApiResponse::ok);
     }
 
     @GET
@@ -74,7 +83,7 @@ public class InstructionResource {
     @PUT
     @Path("/{id}")
     public Uni<ApiResponse<InstructionView>> update(@PathParam("id") String id, @NotNull @Valid UpdateInstructionRequest request) {
-        return service.updateInstructionSet(jwt.getSubject(), id, request).map(s -> ApiResponse.ok(s, "Instruction set updated"));
+        return chatKnown("chat".equals(request.scope()), request.chatId()).flatMap(known -> service.updateInstructionSet(jwt.getSubject(), id, request)).map(s -> ApiResponse.ok(s, "Instruction set updated"));
     }
 
     @PATCH
