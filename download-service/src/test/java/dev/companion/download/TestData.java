@@ -147,12 +147,7 @@ final class TestData {
                              Instant createdAt, byte[] png, int width, int height, boolean upload) {
         String key = "images/" + userId + "/" + imageId + ".png";
         if (upload) {
-            try {
-                minio().putObject(PutObjectArgs.builder().bucket("companion-images").object(key)
-                        .stream(new ByteArrayInputStream(png), png.length, -1).contentType("image/png").build());
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+            upload(key, png);
         }
         String generationId = "gen_" + imageId;
         String value = event(eventId, "image.complete", userId, "{\"generationId\":\"" + generationId + "\",\"chatId\":"
@@ -163,6 +158,16 @@ final class TestData {
                 + "\"storageKey\":\"" + key + "\"}]}");
         send("image.events", generationId, value);
         return eventId;
+    }
+
+    /** Stores {@code png} in the images bucket under {@code key}, as image-service does. */
+    static void upload(String key, byte[] png) {
+        try {
+            minio().putObject(PutObjectArgs.builder().bucket("companion-images").object(key)
+                    .stream(new ByteArrayInputStream(png), png.length, -1).contentType("image/png").build());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static Seeded image(BlockingDb db, String userId, String projectId, String chatId, String prompt, Instant createdAt,

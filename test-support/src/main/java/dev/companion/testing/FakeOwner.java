@@ -25,6 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <pre>{@code @QuarkusTestResource(value = FakeOwner.class, initArgs = {
  *     @ResourceArg(name = "client", value = "chat-service"), @ResourceArg(name = "path", value = "/v1/chats/")})}</pre>
  * points {@code quarkus.rest-client.chat-service.url} at it; tests use {@code FakeOwner.at("/v1/chats/")}.
+ * Several owners in one resource: {@code @ResourceArg(name = "owners", value = "image-service=/v1/images/,chat-service=/v1/chats/")}.
  */
 public class FakeOwner implements QuarkusTestResourceLifecycleManager {
 
@@ -32,8 +33,8 @@ public class FakeOwner implements QuarkusTestResourceLifecycleManager {
     private static final Map<String, FakeOwner.Resources> BY_PATH = new ConcurrentHashMap<>();
     private static HttpServer server;
 
-    private String client;
-    private String path;
+    /** path served → the client config key pointed at it (one client may have several paths). */
+    private final Map<String, String> routes = new LinkedHashMap<>();
 
     /** What the owner serves under {@code path}. */
     public static Resources at(String path) {
@@ -42,8 +43,15 @@ public class FakeOwner implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void init(Map<String, String> initArgs) {
-        client = initArgs.get("client");
-        path = initArgs.get("path");
+        if (initArgs.containsKey("client")) {
+            routes.put(initArgs.get("path"), initArgs.get("client"));
+        }
+        // several owners in one resource: owners = "image-service=/v1/images/,chat-service=/v1/chats/"
+        for (String owner : initArgs.getOrDefault("owners", "").split(",")) {
+            if (owner.contains("=")) {
+                routes.put(owner.substring(owner.indexOf('=') + 1).strip(), owner.substring(0, owner.indexOf('=')).strip());
+            }
+        }
     }
 
     @Override
@@ -54,15 +62,19 @@ public class FakeOwner implements QuarkusTestResourceLifecycleManager {
                     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
                     server.start();
                 }
-                Resources resources = at(path);
-                if (!resources.served) {
-                    server.createContext(path, exchange -> serve(exchange, path, resources));
-                    resources.served = true;
-                }
+                Map<String, String> config = new LinkedHashMap<>();
+                routes.forEach((path, client) -> {
+                    Resources resources = at(path);
+                    if (!resources.served) {
+                        server.createContext(path, exchange -> serve(exchange, path, resources));
+                        resources.served = true;
+                    }
+                    config.put("quarkus.rest-client." + client + ".url", "http://127.0.0.1:" + server.getAddress().getPort());
+                });
+                return config;
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
-            return Map.of("quarkus.rest-client." + client + ".url", "http://127.0.0.1:" + server.getAddress().getPort());
         }
     }
 

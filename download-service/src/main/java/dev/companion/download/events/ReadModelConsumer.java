@@ -161,14 +161,7 @@ public class ReadModelConsumer {
 
     /** width/height, or parsed from the seed's {@code size} "WxH" when the metadata is absent. */
     static int[] dimensions(InboundEvents.Image image) {
-        if (image.width() != null && image.height() != null) {
-            return new int[]{image.width(), image.height()};
-        }
-        if (image.size() != null && image.size().matches("\\d{1,5}x\\d{1,5}")) {
-            String[] parts = image.size().split("x");
-            return new int[]{Integer.parseInt(parts[0]), Integer.parseInt(parts[1])};
-        }
-        return new int[]{0, 0};
+        return ImageRef.dimensions(image.width(), image.height(), image.size());
     }
 
     private static Instant instant(String value, String fallback) {

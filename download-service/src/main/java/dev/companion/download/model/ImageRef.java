@@ -44,4 +44,16 @@ public class ImageRef extends PanacheEntityBase {
 
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
+
+    /** width/height, or parsed from the seed's {@code size} "WxH" when the metadata is absent; {0, 0} if neither. */
+    public static int[] dimensions(Integer width, Integer height, String size) {
+        if (width != null && height != null) {
+            return new int[]{width, height};
+        }
+        if (size != null && size.matches("\\d{1,5}x\\d{1,5}")) {
+            String[] parts = size.split("x");
+            return new int[]{Integer.parseInt(parts[0]), Integer.parseInt(parts[1])};
+        }
+        return new int[]{0, 0};
+    }
 }

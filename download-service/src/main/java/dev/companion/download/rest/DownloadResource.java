@@ -15,6 +15,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import dev.companion.common.client.OwnerLookup;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import java.net.URI;
@@ -41,14 +42,14 @@ public class DownloadResource {
     @Path("/images/{imageId}/download")
     public ApiResponse<DownloadViews.SingleDownload> single(@PathParam("imageId") String imageId,
                                                             @Valid SingleDownloadRequest request) {
-        return ApiResponse.ok(service.single(jwt.getSubject(), imageId, request));
+        return ApiResponse.ok(service.single(jwt.getSubject(), imageId, request, OwnerLookup.bearer(jwt)));
     }
 
     /** 200 with the link when the bundle is ready; 202 + Location of its status when it is still processing. */
     @POST
     @Path("/images/download/bulk")
     public Response bulk(@Valid @NotNull BulkDownloadRequest request) {
-        DownloadService.BulkResult result = service.bulk(jwt.getSubject(), request);
+        DownloadService.BulkResult result = service.bulk(jwt.getSubject(), request, OwnerLookup.bearer(jwt));
         if (result.processing()) {
             return Response.accepted(ApiResponse.ok(result.view(), "Bundle is being prepared"))
                     .location(URI.create("/v1/downloads/" + result.view().id())).build();

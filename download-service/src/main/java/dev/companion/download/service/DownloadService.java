@@ -72,12 +72,14 @@ public class DownloadService {
     private final ObjectMapper mapper;
     private final DownloadConfig config;
     private final ExecutorService jobs;
+    private final KnownRefs known;
 
     public DownloadService(BlockingDb db, ImageRefRepository images, ProjectRefRepository projects,
                            ChatRefRepository chats, DownloadRepository downloads, DownloadFileRepository files,
                            ObjectStore store, ImageConverter converter, ZipBundler zipper, Outbox outbox,
-                           ObjectMapper mapper, DownloadConfig config) {
+                           ObjectMapper mapper, DownloadConfig config, KnownRefs known) {
         this.db = db;
+        this.known = known;
         this.images = images;
         this.projects = projects;
         this.chats = chats;
@@ -114,11 +116,12 @@ public class DownloadService {
 
     // ---------------------------------------------------------------- single
 
-    public DownloadViews.SingleDownload single(String userId, String imageId, SingleDownloadRequest request) {
+    public DownloadViews.SingleDownload single(String userId, String imageId, SingleDownloadRequest request, String bearer) {
         SingleDownloadRequest r = request == null ? new SingleDownloadRequest(null, null, null, null) : request;
         OutputFormat format = OutputFormat.parse(r.format() == null ? "png" : r.format());
         ImageConverter.Options options = new ImageConverter.Options(format,
                 r.quality() == null ? DEFAULT_QUALITY : r.quality(), r.width(), r.height());
+        known.ensureImages(userId, List.of(imageId), bearer);
         Named named = load(userId, List.of(imageId)).get(0);
 
         String id = Ids.newId("dl");
@@ -153,7 +156,7 @@ public class DownloadService {
 
     // ------------------------------------------------------------------ bulk
 
-    public BulkResult bulk(String userId, BulkDownloadRequest request) {
+    public BulkResult bulk(String userId, BulkDownloadRequest request, String bearer) {
         String unknown = BundleNaming.unknownToken(request.namingPattern());
         if (unknown != null) {
             throw ApiException.validation("namingPattern", "pattern", String.join(" ",
@@ -164,6 +167,7 @@ public class DownloadService {
                 request.quality() == null ? DEFAULT_QUALITY : request.quality(), request.width(), request.height(),
                 request.createZip() == null || request.createZip(),
                 request.folderStructure() == null ? "flat" : request.folderStructure(), request.namingPattern());
+        known.ensureImages(userId, ids, bearer);
         List<Named> named = load(userId, ids);
 
         String id = Ids.newId("dl");
