@@ -29,11 +29,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @QuarkusTestResource(value = LocalInfraResource.class, initArgs = @ResourceArg(name = "database", value = "companion_chat"))
 @QuarkusTestResource(FakeOpenAiResource.class)
-@QuarkusTestResource(value = FakeOwner.class, initArgs = {
-        @ResourceArg(name = "client", value = "project-service"), @ResourceArg(name = "path", value = "/v1/projects/")})
+@QuarkusTestResource(value = FakeOwner.class, initArgs = @ResourceArg(name = "owners",
+        value = "project-service=/v1/projects/,project-service=/v1/instructions/"))
 class ReadYourWritesTest {
 
     private static final FakeOwner.Resources PROJECTS = FakeOwner.at("/v1/projects/");
+    /** {@code GET /v1/instructions/effective?chatId=…}: the fake serves it as the resource "effective". */
+    private static final FakeOwner.Resources INSTRUCTIONS = FakeOwner.at("/v1/instructions/");
 
     private static void own(String projectId, User user) {
         PROJECTS.own(projectId, user.id(), Map.of("name", "Owner's project", "archived", false, "updatedAt", java.time.Instant.now().toString()));
@@ -86,5 +88,26 @@ class ReadYourWritesTest {
         }
         given().auth().oauth2(user.token()).contentType(ContentType.JSON).body("{}")
                 .post("/v1/projects/" + projectId + "/chats").then().statusCode(201);
+    }
+
+    @Test
+    void anInstructionSetWrittenJustBeforeTheMessageIsInItsSystemPrompt() {
+        User user = newUser();
+        String projectId = Ids.newId("proj");
+        own(projectId, user);
+        String chatId = given().auth().oauth2(user.token()).contentType(ContentType.JSON).body("{}")
+                .post("/v1/projects/" + projectId + "/chats").then().statusCode(201).extract().path("data.id");
+        String role = "You answer in haiku only";
+        // project-service has the set; project.events has not brought it to chat-service
+        INSTRUCTIONS.own("effective", user.id(), Map.of("projectId", projectId, "chatId", chatId, "layers", List.of(Map.of(
+                "id", Ids.newId("inst"), "name", "Haiku", "scope", "chat", "mode", "append",
+                "instructions", Map.of("role", role), "createdAt", java.time.Instant.now().toString()))));
+        try (dev.companion.chat.support.ChatTestSupport.ChatEvents events = new dev.companion.chat.support.ChatTestSupport.ChatEvents()) {
+            String answerId = dev.companion.chat.support.ChatTestSupport.send(user, chatId, "Hello").path("answerId").asText();
+            String reply = dev.companion.chat.support.ChatTestSupport.ChatEvents.first(
+                    events.awaitFor(chatId, e -> dev.companion.chat.support.ChatTestSupport.ChatEvents.has(e, "message.complete", answerId)),
+                    "message.complete", answerId).path("data").path("fullContent").asText();
+            assertTrue(reply.contains(role.length() + " characters of system prompt"), reply);
+        }
     }
 }

@@ -36,14 +36,14 @@ public interface ProjectServiceClient {
     Uni<Envelope<Project>> project(@PathParam("id") String id, @HeaderParam("Authorization") String bearer,
                                    @HeaderParam("X-Request-Id") String requestId);
 
+    /** Every set that applies to the chat (global, its project's, its own), as layers. */
     @GET
-    @Path("/instructions")
+    @Path("/instructions/effective")
     @Timeout(value = 1, unit = ChronoUnit.SECONDS)
     @Retry(maxRetries = 1, delay = 50, abortOn = WebApplicationException.class)
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5000, skipOn = WebApplicationException.class)
-    Uni<Envelope<Instructions>> instructions(@QueryParam("scope") String scope, @QueryParam("projectId") String projectId,
-                                             @QueryParam("chatId") String chatId, @QueryParam("limit") int limit,
-                                             @HeaderParam("Authorization") String bearer, @HeaderParam("X-Request-Id") String requestId);
+    Uni<Envelope<Effective>> effective(@QueryParam("chatId") String chatId, @HeaderParam("Authorization") String bearer,
+                                       @HeaderParam("X-Request-Id") String requestId);
 
     @ClientExceptionMapper
     static RuntimeException map(Response response) {
@@ -60,8 +60,14 @@ public interface ProjectServiceClient {
     record Project(String id, boolean archived, String updatedAt) {
     }
 
-    /** A page of instruction sets. */
+    /** The sets applying to a chat, in order. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record Instructions(List<com.fasterxml.jackson.databind.JsonNode> instructions) {
+    record Effective(String projectId, String chatId, List<Layer> layers) {
+    }
+
+    /** One applying set. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Layer(String id, String name, String scope, String mode, com.fasterxml.jackson.databind.JsonNode instructions,
+                 String createdAt) {
     }
 }

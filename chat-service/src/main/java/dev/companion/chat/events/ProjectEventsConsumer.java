@@ -72,25 +72,18 @@ public class ProjectEventsConsumer {
     }
 
     private Uni<Void> upsertInstruction(JsonNode d) {
-        String id = d.path("id").asText();
-        return instructions.findById(id).flatMap(existing -> {
-            InstructionRef i = existing == null ? new InstructionRef() : existing;
-            Instant updated = instant(d.path("updatedAt"));
-            if (existing != null && updated != null && existing.updatedAt != null && updated.isBefore(existing.updatedAt)) {
-                return Uni.createFrom().voidItem();
-            }
-            i.id = id;
-            i.userId = d.path("userId").asText();
-            i.name = d.path("name").asText(null);
-            i.scope = d.path("scope").asText("global");
-            i.projectId = d.path("projectId").isTextual() ? d.path("projectId").asText() : null;
-            i.chatId = d.path("chatId").isTextual() ? d.path("chatId").asText() : null;
-            i.mode = d.path("mode").asText("append");
-            i.instructions = d.path("instructions").isMissingNode() ? "{}" : d.path("instructions").toString();
-            i.createdAt = instant(d.path("createdAt"));
-            i.updatedAt = updated;
-            return (existing == null ? instructions.persist(i) : Uni.createFrom().item(i)).replaceWithVoid();
-        });
+        InstructionRef i = new InstructionRef();
+        i.id = d.path("id").asText();
+        i.userId = d.path("userId").asText();
+        i.name = d.path("name").asText(null);
+        i.scope = d.path("scope").asText("global");
+        i.projectId = d.path("projectId").isTextual() ? d.path("projectId").asText() : null;
+        i.chatId = d.path("chatId").isTextual() ? d.path("chatId").asText() : null;
+        i.mode = d.path("mode").asText("append");
+        i.instructions = d.path("instructions").isMissingNode() ? "{}" : d.path("instructions").toString();
+        i.createdAt = instant(d.path("createdAt"));
+        i.updatedAt = instant(d.path("updatedAt"));
+        return instructions.upsert(i);
     }
 
     private static Instant instant(JsonNode node) {

@@ -1,5 +1,8 @@
 package dev.companion.chat.repository;
 
+import io.quarkus.hibernate.reactive.panache.Panache;
+import org.hibernate.reactive.common.AffectedEntities;
+
 import dev.companion.chat.model.InstructionRef;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
@@ -14,5 +17,30 @@ public class InstructionRefRepository implements PanacheRepositoryBase<Instructi
     public Uni<List<InstructionRef>> applicableTo(String userId, String projectId, String chatId) {
         return list("userId = ?1 and (scope = 'global' or (scope = 'project' and projectId = ?2) "
                 + "or (scope = 'chat' and chatId = ?3)) order by createdAt, id", userId, projectId, chatId);
+    }
+
+    /**
+     * Stores an instruction set as chat-service learned it (project.events, or project-service itself when a
+     * message is sent): one statement, and an older state arriving late never overwrites a newer one.
+     */
+    public Uni<Void> upsert(InstructionRef i) {
+        return Panache.getSession().flatMap(s -> s.createNativeQuery(
+                        "INSERT INTO instruction_ref (id, user_id, name, scope, project_id, chat_id, mode, instructions, created_at, updated_at) "
+                                + "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (id) DO UPDATE SET user_id = EXCLUDED.user_id, "
+                                + "name = EXCLUDED.name, scope = EXCLUDED.scope, project_id = EXCLUDED.project_id, chat_id = EXCLUDED.chat_id, "
+                                + "mode = EXCLUDED.mode, instructions = EXCLUDED.instructions, created_at = EXCLUDED.created_at, "
+                                + "updated_at = EXCLUDED.updated_at WHERE instruction_ref.updated_at IS NULL OR EXCLUDED.updated_at IS NULL "
+                                + "OR instruction_ref.updated_at <= EXCLUDED.updated_at", new AffectedEntities(InstructionRef.class))
+                .setParameter(1, i.id).setParameter(2, i.userId).setParameter(3, i.name).setParameter(4, i.scope)
+                .setParameter(5, i.projectId).setParameter(6, i.chatId).setParameter(7, i.mode).setParameter(8, i.instructions)
+                .setParameter(9, i.createdAt).setParameter(10, i.updatedAt)
+                .executeUpdate()).replaceWithVoid();
+    }
+
+    /** Removes the user's sets applicable to this chat that the owner no longer lists. */
+    public Uni<Void> deleteApplicableExcept(String userId, String projectId, String chatId, java.util.Collection<String> keep) {
+        String applicable = "userId = ?1 and (scope = 'global' or (scope = 'project' and projectId = ?2) or (scope = 'chat' and chatId = ?3))";
+        return (keep.isEmpty() ? delete(applicable, userId, projectId, chatId)
+                : delete(applicable + " and id not in ?4", userId, projectId, chatId, keep)).replaceWithVoid();
     }
 }

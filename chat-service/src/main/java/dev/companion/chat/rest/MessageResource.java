@@ -23,6 +23,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import dev.companion.chat.service.KnownInstructions;
+import dev.companion.common.client.OwnerLookup;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
@@ -38,11 +40,14 @@ public class MessageResource {
 
     private final MessageService messages;
     private final BatchService batches;
+    private final KnownInstructions known;
     private final ChatMapper mapper;
     private final ObjectMapper json;
     private final JsonWebToken jwt;
 
-    public MessageResource(MessageService messages, BatchService batches, ChatMapper mapper, ObjectMapper json, JsonWebToken jwt) {
+    public MessageResource(MessageService messages, BatchService batches, ChatMapper mapper, ObjectMapper json, JsonWebToken jwt,
+                           KnownInstructions known) {
+        this.known = known;
         this.messages = messages;
         this.batches = batches;
         this.mapper = mapper;
@@ -61,7 +66,8 @@ public class MessageResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Response> send(@RestPath String chatId, @Valid @NotNull SendMessageRequest request) {
-        return messages.send(jwt.getSubject(), chatId, request, null)
+        return known.refresh(jwt.getSubject(), chatId, OwnerLookup.bearer(jwt))
+                .flatMap(fresh -> messages.send(jwt.getSubject(), chatId, request, null))
                 .map(turn -> Response.created(URI.create("/v1/chats/" + chatId + "/messages/" + turn.prompt().id))
                         .entity(ApiResponse.ok(mapper.toView(turn.prompt(), turn.answer().id))).build());
     }
@@ -76,11 +82,13 @@ public class MessageResource {
     @RestStreamElementType(MediaType.TEXT_PLAIN)
     public Multi<String> sendStreaming(@RestPath String chatId, @Valid @NotNull SendMessageRequest request) {
         String userId = jwt.getSubject();
-        return Multi.createFrom().<String>emitter(em -> messages.send(userId, chatId, request, stream -> {
+        String bearer = OwnerLookup.bearer(jwt);
+        return Multi.createFrom().<String>emitter(em -> known.refresh(userId, chatId, bearer)
+                .flatMap(fresh -> messages.send(userId, chatId, request, stream -> {
                     // first the prompt as stored, then the live answer's deltas
                     em.emit(sseCreated(chatId, stream.messageId));
                     stream.listen(em);
-                })
+                }))
                 .subscribe().with(turn -> { }, em::fail));
     }
 
@@ -103,7 +111,8 @@ public class MessageResource {
     @Path("/{messageId}/regenerate")
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Response> regenerate(@RestPath String chatId, @RestPath String messageId) {
-        return messages.regenerate(jwt.getSubject(), chatId, messageId)
+        return known.refresh(jwt.getSubject(), chatId, OwnerLookup.bearer(jwt))
+                .flatMap(fresh -> messages.regenerate(jwt.getSubject(), chatId, messageId))
                 .map(m -> Response.created(URI.create("/v1/chats/" + chatId + "/messages/" + m.id())).entity(ApiResponse.ok(m)).build());
     }
 
@@ -112,7 +121,8 @@ public class MessageResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Response> batch(@RestPath String chatId, @Valid @NotNull BatchRequest request) {
-        return batches.start(jwt.getSubject(), chatId, request)
+        return known.refresh(jwt.getSubject(), chatId, OwnerLookup.bearer(jwt))
+                .flatMap(fresh -> batches.start(jwt.getSubject(), chatId, request))
                 .map(b -> Response.accepted(ApiResponse.ok(b))
                         .location(URI.create("/v1/chats/" + chatId + "/messages/batch/" + b.batchId())).build());
     }
