@@ -29,6 +29,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 import java.net.URI;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** The seed's Instructions API ({@code /v1/instructions}) plus {@code /v1/instructions/effective}. */
 @Path("/v1/instructions")
@@ -47,14 +48,14 @@ public class InstructionResource {
         this.jwt = jwt;
     }
 
-    /** A chat named by a chat-scope request may be a moment old: chat-service is asked if the read model has not seen it. */
-    private Uni<Void> chatKnown(boolean chatScoped, String chatId) {
-        return chatScoped ? knownChats.ensureOwned(chatId, jwt.getSubject(), OwnerLookup.bearer(jwt)) : Uni.createFrom().voidItem();
+    /** A chat a request names may be a moment old: chat-service is asked when the read model has not seen it. */
+    private <T> Uni<T> chatsKnown(Supplier<Uni<T>> operation) {
+        return knownChats.resolving(jwt.getSubject(), OwnerLookup.bearer(jwt), operation);
     }
 
     @POST
     public Uni<RestResponse<ApiResponse<InstructionView>>> create(@NotNull @Valid CreateInstructionRequest request) {
-        return chatKnown("chat".equals(request.scope()), request.chatId()).flatMap(known -> service.createInstructionSet(jwt.getSubject(), request)).map(s -> RestResponse.ResponseBuilder
+        return chatsKnown(() -> service.createInstructionSet(jwt.getSubject(), request)).map(s -> RestResponse.ResponseBuilder
                 .<ApiResponse<InstructionView>>created(URI.create("/v1/instructions/" + s.id()))
                 .entity(ApiResponse.ok(s, "Instruction set created")).build());
     }
@@ -63,7 +64,7 @@ public class InstructionResource {
     public Uni<ApiResponse<InstructionPage>> list(@QueryParam("scope") String scope, @QueryParam("projectId") String projectId,
                                                   @QueryParam("chatId") String chatId, @QueryParam("page") String page,
                                                   @QueryParam("limit") String limit) {
-        return service.listInstructionSets(jwt.getSubject(), scope, projectId, chatId, page, limit).map(ApiResponse::ok);
+        return chatsKnown(() -> service.listInstructionSets(jwt.getSubject(), scope, projectId, chatId, page, limit)).map(ApiResponse::ok);
     }
 
     /** Layers (global → project → chat), merged instructions and the rendered system prompt. */
@@ -71,7 +72,7 @@ public class InstructionResource {
     @Path("/effective")
     public Uni<ApiResponse<EffectiveInstructionsView>> effective(@QueryParam("projectId") String projectId,
                                                                  @QueryParam("chatId") String chatId) {
-        return chatKnown(true, chatId).flatMap(known -> service.effectiveInstructions(jwt.getSubject(), projectId, chatId)).map(ApiResponse::ok);
+        return chatsKnown(() -> service.effectiveInstructions(jwt.getSubject(), projectId, chatId)).map(ApiResponse::ok);
     }
 
     @GET
@@ -83,7 +84,7 @@ public class InstructionResource {
     @PUT
     @Path("/{id}")
     public Uni<ApiResponse<InstructionView>> update(@PathParam("id") String id, @NotNull @Valid UpdateInstructionRequest request) {
-        return chatKnown("chat".equals(request.scope()), request.chatId()).flatMap(known -> service.updateInstructionSet(jwt.getSubject(), id, request)).map(s -> ApiResponse.ok(s, "Instruction set updated"));
+        return chatsKnown(() -> service.updateInstructionSet(jwt.getSubject(), id, request)).map(s -> ApiResponse.ok(s, "Instruction set updated"));
     }
 
     @PATCH

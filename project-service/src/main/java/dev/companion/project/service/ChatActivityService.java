@@ -12,14 +12,16 @@ import dev.companion.project.repository.InstructionSetRepository;
 import dev.companion.project.repository.ProjectRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
- * Applies chat-service's facts to this service's state. Called inside the consumer's transaction;
- * every method is safe against repeats because the chat_ref row says what was already counted.
+ * Applies chat-service's facts to this service's state. Called inside the consumer's transaction (or
+ * the one {@link KnownChats} opens after asking chat-service); every method is safe against repeats
+ * because the chat_ref row says what was already counted.
  */
 @ApplicationScoped
 public class ChatActivityService {
@@ -36,29 +38,32 @@ public class ChatActivityService {
         this.outbox = outbox;
     }
 
-    /** chat.created / chat.updated: remember the chat; a move between projects moves it in the counts and moves its sets. */
+    /**
+     * chat.created / chat.updated, or what chat-service answered about a chat the read model had not
+     * seen ({@link KnownChats}): remember the chat; a move between projects moves it in the counts and
+     * moves its sets. Whichever of the two records a chat first counts it; the other then finds the same
+     * row and changes nothing, so both orders end in the same state.
+     */
     public Uni<Void> chatSeen(String chatId, String projectId, String userId, Instant createdAt) {
         if (chatId == null || userId == null) {
             return Uni.createFrom().voidItem();
         }
-        return chats.findById(chatId).flatMap(ref -> {
-            if (ref == null) {
-                ChatRef created = new ChatRef();
-                created.chatId = chatId;
-                created.projectId = projectId;
-                created.userId = userId;
-                created.createdAt = createdAt;
-                return chats.persist(created).flatMap(x -> adjust(projectId, userId, +1, createdAt));
+        return chats.insertIfAbsent(chatId, projectId, userId, createdAt).flatMap(inserted -> {
+            if (inserted) {
+                return adjust(projectId, userId, +1, createdAt);
             }
-            if (java.util.Objects.equals(ref.projectId, projectId)) {
-                return Uni.createFrom().voidItem();
-            }
-            String previous = ref.projectId;
-            ref.projectId = projectId;
-            return adjust(previous, userId, -1, null)
-                    .flatMap(x -> adjust(projectId, userId, +1, Instant.now()))
-                    .flatMap(x -> sets.ofChat(chatId))
-                    .flatMap(list -> moveSets(list, projectId));
+            // locked: a lookup and an event for the same chat apply one after the other
+            return chats.findById(chatId, LockModeType.PESSIMISTIC_WRITE).flatMap(ref -> {
+                if (ref == null || java.util.Objects.equals(ref.projectId, projectId)) {
+                    return Uni.createFrom().voidItem();
+                }
+                String previous = ref.projectId;
+                ref.projectId = projectId;
+                return adjust(previous, userId, -1, null)
+                        .flatMap(x -> adjust(projectId, userId, +1, Instant.now()))
+                        .flatMap(x -> sets.ofChat(chatId))
+                        .flatMap(list -> moveSets(list, projectId));
+            });
         });
     }
 
@@ -91,7 +96,8 @@ public class ChatActivityService {
         if (projectId == null) {
             return Uni.createFrom().voidItem();
         }
-        return projects.findById(projectId).map(p -> {
+        // locked: counts change from the consumer and from read-your-writes lookups at once; no update is lost
+        return projects.findById(projectId, LockModeType.PESSIMISTIC_WRITE).map(p -> {
             if (p == null || (userId != null && !userId.equals(p.userId))) {
                 // a project deleted meanwhile, or a chat claiming someone else's project: nothing to count
                 return null;

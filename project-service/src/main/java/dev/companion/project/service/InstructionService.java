@@ -37,6 +37,8 @@ import java.util.Objects;
 /**
  * Instruction sets: scope and ownership of the referenced project or chat, partial updates, events,
  * and resolution through the shared {@link InstructionResolver} (the same rule chat-service applies).
+ * A chat the read model has not seen fails with {@link KnownChats.Unseen}: callers run these methods
+ * through {@link KnownChats#resolving}, which asks chat-service and runs them again.
  */
 @ApplicationScoped
 public class InstructionService {
@@ -102,7 +104,7 @@ public class InstructionService {
         String project = blankToNull(projectId);
         String chat = blankToNull(chatId);
         Uni<String> chatProject = chat == null ? Uni.createFrom().nullItem()
-                : chats.findOwned(chat, userId).map(ref -> ref == null ? null : ref.projectId);
+                : chats.findOwned(chat, userId).onItem().ifNull().failWith(() -> KnownChats.unseen(chat)).map(ref -> ref.projectId);
         return chatProject.flatMap(cp -> {
             if (chat != null && project != null && !project.equals(cp)) {
                 throw ApiException.validation("projectId", "matchesChat", cp, "projectId must be the project of the chat");
@@ -176,7 +178,7 @@ public class InstructionService {
         Uni<String> projectOfRequest;
         if (chat != null) {
             projectOfRequest = chats.findOwned(chat, userId)
-                    .onItem().ifNull().failWith(() -> ApiException.notFound("Chat", chat))
+                    .onItem().ifNull().failWith(() -> KnownChats.unseen(chat))
                     .map(ref -> {
                         if (project != null && !project.equals(ref.projectId)) {
                             throw ApiException.validation("projectId", "matchesChat", ref.projectId,
@@ -236,7 +238,7 @@ public class InstructionService {
                     throw ApiException.validation("chatId", "required", null, "chatId is required for scope chat");
                 }
                 yield chats.findOwned(chatId, userId)
-                        .onItem().ifNull().failWith(() -> ApiException.notFound("Chat", chatId))
+                        .onItem().ifNull().failWith(() -> KnownChats.unseen(chatId))
                         .map(ref -> {
                             if (projectId != null && !projectId.isBlank() && !projectId.equals(ref.projectId)) {
                                 throw ApiException.validation("projectId", "matchesChat", ref.projectId,
