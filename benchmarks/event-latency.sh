@@ -23,13 +23,26 @@ measure() {
   start_stack
   local token
   token=$(login "bench-$RANDOM@example.com")
+  # warm-up (JIT, consumer group assignment, connection pools): not measured
+  for i in $(seq 1 50); do
+    curl -sf -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+      -d "{\"name\":\"Warm-up $i\"}" "$GW/v1/projects"
+  done
+  sleep 3
+  local since
+  since=$(sql companion_project "SELECT extract(epoch FROM now())")
   for i in $(seq 1 "$n"); do
     curl -sf -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
       -d "{\"name\":\"Latency $i\"}" "$GW/v1/projects"
   done
   sleep 3
   local produced="$BENCH_DATA/produced" consumed
-  sql companion_project "SELECT event_id, extract(epoch FROM created_at) FROM outbox_event WHERE event_type = 'project.created'" > "$produced"
+  sql companion_project "SELECT event_id, extract(epoch FROM created_at) FROM outbox_event WHERE event_type = 'project.created' AND created_at > to_timestamp($since)" > "$produced"
+  # relay pickup: created_at -> the relay's transaction (sent_at = now() of the relaying transaction)
+  sql companion_project "SELECT 'x', extract(epoch FROM sent_at) - extract(epoch FROM created_at) FROM outbox_event WHERE event_type = 'project.created' AND created_at > to_timestamp($since)" \
+    | awk -F'|' '{print $2 * 1000}' | sort -n | awk -v mode="$mode" '{v[NR]=$1} END {
+        printf "| %s | (relay picked the row up) | %d | %.1f | %.1f | %.1f |\n", mode, NR, v[int(NR*0.5)], v[int(NR*0.99)], v[NR] }'
+
   for consumer in chat download; do
     consumed="$BENCH_DATA/consumed-$consumer"
     sql "companion_$consumer" "SELECT event_id, extract(epoch FROM processed_at) FROM processed_event" > "$consumed"
