@@ -38,9 +38,9 @@ public final class OwnerClients {
                         String chatId, String projectId, String prompt, String createdAt, String storageKey) {
     }
 
-    /** A project or a chat: its name (for file names and folders). */
+    /** A project or a chat: its name (for file names and folders) and when it last changed. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Named(String id, String name, String projectId) {
+    public record Named(String id, String name, String projectId, String updatedAt) {
     }
 
     @RegisterRestClient(configKey = "image-service")

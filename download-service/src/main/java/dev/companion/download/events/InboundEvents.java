@@ -24,10 +24,10 @@ public final class InboundEvents {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Project(String id, String userId, String name) {
+    public record Project(String id, String userId, String name, String updatedAt) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Chat(String id, String projectId, String userId, String name) {
+    public record Chat(String id, String projectId, String userId, String name, String updatedAt) {
     }
 }

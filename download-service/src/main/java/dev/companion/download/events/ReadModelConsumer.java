@@ -3,9 +3,7 @@ package dev.companion.download.events;
 import dev.companion.common.events.EventEnvelope;
 import dev.companion.common.events.EventReader;
 import dev.companion.common.outbox.ProcessedEvents;
-import dev.companion.download.model.ChatRef;
 import dev.companion.download.model.ImageRef;
-import dev.companion.download.model.ProjectRef;
 import dev.companion.download.repository.ChatRefRepository;
 import dev.companion.download.repository.DownloadRepository;
 import dev.companion.download.repository.ImageRefRepository;
@@ -26,6 +24,8 @@ import java.util.function.Function;
 /**
  * Keeps the read models (images, project names, chat names) from image.events, project.events and
  * chat.events. Each event is applied once: de-duplicated by id in the same transaction as the change.
+ * The rows are written by the repositories' upserts, the same statements {@code KnownRefs} uses for what
+ * it learns from the owners directly, so an event and an owner's answer about the same thing converge.
  * A failing transaction (database away) is retried; an unreadable payload is logged and skipped.
  */
 @ApplicationScoped
@@ -114,7 +114,7 @@ public class ReadModelConsumer {
             ref.bytes = image.bytes();
             ref.storageKey = image.storageKey();
             ref.createdAt = instant(image.createdAt(), event.occurredAt());
-            chain = chain.flatMap(v -> Panache.getSession().flatMap(s -> s.merge(ref))).replaceWithVoid();
+            chain = chain.flatMap(v -> images.upsert(ref));
         }
         return chain;
     }
@@ -132,11 +132,8 @@ public class ReadModelConsumer {
 
     private Uni<Void> projectChanged(EventEnvelope event) {
         InboundEvents.Project data = reader.data(event, InboundEvents.Project.class);
-        ProjectRef ref = new ProjectRef();
-        ref.id = data.id();
-        ref.userId = data.userId() != null ? data.userId() : event.userId();
-        ref.name = data.name() == null ? data.id() : data.name();
-        return Panache.getSession().flatMap(s -> s.merge(ref)).replaceWithVoid();
+        return projects.upsert(data.id(), data.userId() != null ? data.userId() : event.userId(),
+                data.name() == null ? data.id() : data.name(), instant(data.updatedAt(), event.occurredAt()));
     }
 
     private Uni<Void> projectDeleted(EventEnvelope event) {
@@ -151,12 +148,8 @@ public class ReadModelConsumer {
 
     private Uni<Void> chatChanged(EventEnvelope event) {
         InboundEvents.Chat data = reader.data(event, InboundEvents.Chat.class);
-        ChatRef ref = new ChatRef();
-        ref.id = data.id();
-        ref.userId = data.userId() != null ? data.userId() : event.userId();
-        ref.projectId = data.projectId();
-        ref.name = data.name() == null ? data.id() : data.name();
-        return Panache.getSession().flatMap(s -> s.merge(ref)).replaceWithVoid();
+        return chats.upsert(data.id(), data.userId() != null ? data.userId() : event.userId(), data.projectId(),
+                data.name() == null ? data.id() : data.name(), instant(data.updatedAt(), event.occurredAt()));
     }
 
     /** width/height, or parsed from the seed's {@code size} "WxH" when the metadata is absent. */

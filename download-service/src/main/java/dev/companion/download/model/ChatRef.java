@@ -6,6 +6,8 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import java.time.Instant;
+
 /** A chat's name, for {@code {chat}} in file names and {@code grouped} folders. */
 @Entity
 @Table(name = "chat_ref")
@@ -22,4 +24,8 @@ public class ChatRef extends PanacheEntityBase {
 
     @Column(nullable = false)
     public String name;
+
+    /** When the owner last changed it; an older state arriving late never overwrites a newer one. */
+    @Column(name = "updated_at")
+    public Instant updatedAt;
 }

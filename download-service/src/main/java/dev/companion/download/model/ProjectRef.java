@@ -6,6 +6,8 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import java.time.Instant;
+
 /** A project's name, for {@code {project}} in file names and {@code grouped} folders. */
 @Entity
 @Table(name = "project_ref")
@@ -19,4 +21,8 @@ public class ProjectRef extends PanacheEntityBase {
 
     @Column(nullable = false)
     public String name;
+
+    /** When the owner last changed it; an older state arriving late never overwrites a newer one. */
+    @Column(name = "updated_at")
+    public Instant updatedAt;
 }
