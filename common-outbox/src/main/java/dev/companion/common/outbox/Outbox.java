@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.companion.common.web.RequestIds;
+import dev.companion.events.CompanionEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -22,6 +23,11 @@ public class Outbox {
 
     public Outbox(ObjectMapper mapper) {
         this.mapper = mapper;
+    }
+
+    /** Records a typed event on its own topic, with its own type and key ({@link CompanionEvent#keyFor}). */
+    public Uni<EventEnvelope> publish(CompanionEvent event, String userId) {
+        return publish(event.topic(), event.keyFor(userId), event.type(), userId, event);
     }
 
     /** Records an event; {@code payload} is any object Jackson can write (a record, a map, a JsonNode). */

@@ -2,7 +2,11 @@ package dev.companion.common.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.companion.events.CompanionEvent;
+import dev.companion.events.EventTypes;
 import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.Optional;
 
 /** Parses a Kafka record value into an {@link EventEnvelope}; a value that is not one yields null. */
 @ApplicationScoped
@@ -32,5 +36,15 @@ public class EventReader {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("event " + event.id() + " has an unreadable payload", e);
         }
+    }
+
+    /**
+     * The typed record of {@code event} if its type belongs to {@code family} (e.g. {@code ProjectEvent.class});
+     * empty for unknown types and types outside the family.
+     *
+     * @throws IllegalArgumentException the type is known but its data does not fit the record
+     */
+    public <E extends CompanionEvent> Optional<E> decode(EventEnvelope event, Class<E> family) {
+        return EventTypes.decode(mapper, event.type(), event.data(), family);
     }
 }
