@@ -9,10 +9,12 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
+import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Map;
 
 import static dev.companion.image.ImageTestSupport.queryLong;
+import static dev.companion.image.ImageTestSupport.queryString;
 import static dev.companion.image.ImageTestSupport.user;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.is;
@@ -54,14 +56,31 @@ class ReadYourWritesTest {
     }
 
     @Test
-    void theOwnersNoIs404AndItsAbsence503WithRetryAfter() {
+    void anAnalysisCanNameAChatOnlyTheOwnerKnows() throws Exception {
+        String carol = user();
+        String token = TestTokens.forUser(carol);
+        String chatId = Ids.newId("chat");
+        String projectId = Ids.newId("proj");
+        CHATS.own(chatId, carol, Map.of("projectId", projectId, "name", "Photos"));
+        byte[] png = AnalysisTest.encode(new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB), "png");
+        given().auth().oauth2(token).multiPart("image", "p.png", png, "image/png").multiPart("chatId", chatId)
+                .post("/v1/images/analyze").then().statusCode(200).body("data.provider", is("offline-analyzer"));
+        assertEquals(List.of("Bearer " + token), CHATS.authorizationsFor(chatId));
+        assertEquals(carol, queryString("SELECT user_id FROM chat_ref WHERE chat_id = ?", chatId));
+        assertEquals(projectId, queryString("SELECT project_id FROM chat_ref WHERE chat_id = ?", chatId));
+    }
+
+    @Test
+    void theOwnersNoIs404AndItsAbsence503WithRetryAfter() throws Exception {
         String bob = user();
         String token = TestTokens.forUser(bob);
         String someoneElsesChat = Ids.newId("chat");
         CHATS.own(someoneElsesChat, user(), Map.of("projectId", Ids.newId("proj")));
         generate(token, someoneElsesChat, 404);
         given().auth().oauth2(token).multiPart("imageId", "img_x").multiPart("chatId", Ids.newId("chat"))
-                .post("/v1/images/analyze").then().statusCode(404).body("error.code", is("NOT_FOUND"));
+                .post("/v1/images/analyze").then().statusCode(404).body("error.code", is("NOT_FOUND"))
+                .body("error.details.resource", is("chat"));
+        assertEquals(0, queryLong("SELECT count(*) FROM chat_ref WHERE chat_id = ?", someoneElsesChat));
 
         String mine = Ids.newId("chat");
         CHATS.own(mine, bob, Map.of("projectId", Ids.newId("proj")));

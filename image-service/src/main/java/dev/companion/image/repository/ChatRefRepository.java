@@ -1,14 +1,13 @@
 package dev.companion.image.repository;
 
-import io.quarkus.hibernate.reactive.panache.Panache;
-import org.hibernate.reactive.common.AffectedEntities;
-
 import dev.companion.image.model.ChatRef;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.hibernate.reactive.common.AffectedEntities;
 
-/** The chat read model. */
+/** The chat read model (chat.events, or chat-service itself on a miss: {@code KnownChats}). */
 @ApplicationScoped
 public class ChatRefRepository implements PanacheRepositoryBase<ChatRef, String> {
 

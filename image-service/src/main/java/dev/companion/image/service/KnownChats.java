@@ -1,5 +1,6 @@
 package dev.companion.image.service;
 
+import dev.companion.common.api.ApiException;
 import dev.companion.common.client.OwnerLookup;
 import dev.companion.common.web.RequestIds;
 import dev.companion.image.client.ChatServiceClient;
@@ -19,6 +20,7 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 public class KnownChats {
 
     static final String OWNER = "chat-service";
+    static final String RESOURCE = "chat";
 
     private final ChatRefRepository chats;
     private final ChatServiceClient owner;
@@ -37,9 +39,16 @@ public class KnownChats {
             if (ref != null) {
                 return Uni.createFrom().voidItem();
             }
-            return OwnerLookup.ask(OWNER, "chat", chatId, () -> owner.chat(chatId, bearer, RequestIds.current()))
-                    // the owner answered for this caller's token: the chat is this user's
-                    .flatMap(answer -> Panache.withTransaction(() -> chats.upsert(answer.data().id(), answer.data().projectId(), userId)));
+            return OwnerLookup.ask(OWNER, RESOURCE, chatId, () -> owner.chat(chatId, bearer, RequestIds.current()))
+                    .flatMap(answer -> {
+                        ChatServiceClient.Chat chat = answer == null ? null : answer.data();
+                        if (chat == null || chat.projectId() == null) {
+                            // every chat lives in a project; an answer without one is a broken owner, not a "no"
+                            return Uni.createFrom().failure(ApiException.unavailable(OWNER, RESOURCE, chatId, 2));
+                        }
+                        // the owner answered 200 for this caller's token: the chat is this user's
+                        return Panache.withTransaction(() -> chats.upsert(chatId, chat.projectId(), userId));
+                    });
         });
     }
 }
