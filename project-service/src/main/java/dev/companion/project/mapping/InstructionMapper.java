@@ -3,8 +3,9 @@ package dev.companion.project.mapping;
 import dev.companion.common.api.ErrorResponse.Timestamps;
 import dev.companion.common.instructions.InstructionLayer;
 import dev.companion.common.instructions.Instructions;
-import dev.companion.project.events.InstructionDeletedPayload;
-import dev.companion.project.events.InstructionPayload;
+import dev.companion.events.InstructionContent;
+import dev.companion.events.InstructionDeleted;
+import dev.companion.events.InstructionSnapshot;
 import dev.companion.project.model.InstructionSet;
 import dev.companion.project.rest.dto.InstructionView;
 import dev.companion.project.rest.dto.InstructionsDto;
@@ -22,13 +23,15 @@ public final class InstructionMapper {
                 Timestamps.format(s.createdAt), Timestamps.format(s.updatedAt));
     }
 
-    public static InstructionPayload toPayload(InstructionSet s) {
-        return new InstructionPayload(s.id, s.userId, s.name, s.scope, s.projectId, s.chatId, s.mode, content(s),
+    /** The event of {@code type} (created or updated) carrying the set's full state. */
+    public static InstructionSnapshot toEvent(String type, InstructionSet s) {
+        return InstructionSnapshot.of(type, s.id, s.userId, s.name, s.scope, s.projectId, s.chatId, s.mode,
+                new InstructionContent(s.role, s.style, List.of(s.constraints), List.of(s.examples)),
                 Timestamps.format(s.createdAt), Timestamps.format(s.updatedAt));
     }
 
-    public static InstructionDeletedPayload toDeletedPayload(InstructionSet s) {
-        return new InstructionDeletedPayload(s.id, s.userId, s.scope, s.projectId, s.chatId);
+    public static InstructionDeleted toDeletedEvent(InstructionSet s) {
+        return new InstructionDeleted(s.id, s.userId, s.scope, s.projectId, s.chatId);
     }
 
     public static InstructionsDto content(InstructionSet s) {

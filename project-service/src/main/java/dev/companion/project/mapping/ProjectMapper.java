@@ -1,10 +1,11 @@
 package dev.companion.project.mapping;
 
 import dev.companion.common.api.ErrorResponse.Timestamps;
-import dev.companion.project.events.ProjectPayload;
 import dev.companion.project.model.Project;
 import dev.companion.project.rest.dto.ProjectSettingsDto;
 import dev.companion.project.rest.dto.ProjectView;
+import dev.companion.events.ProjectSettings;
+import dev.companion.events.ProjectSnapshot;
 
 import java.util.List;
 
@@ -19,8 +20,10 @@ public final class ProjectMapper {
                 Timestamps.format(p.lastActivity), Timestamps.format(p.createdAt), Timestamps.format(p.updatedAt));
     }
 
-    public static ProjectPayload toPayload(Project p) {
-        return new ProjectPayload(p.id, p.userId, p.name, p.description, List.of(p.tags), p.color, settings(p), p.archived,
+    /** The event of {@code type} (created, updated or archived) carrying the project's full state. */
+    public static ProjectSnapshot toEvent(String type, Project p) {
+        return ProjectSnapshot.of(type, p.id, p.userId, p.name, p.description, List.of(p.tags), p.color,
+                new ProjectSettings(p.autoSave, p.syncEnabled, p.notifications), p.archived,
                 Timestamps.format(p.createdAt), Timestamps.format(p.updatedAt));
     }
 

@@ -1,8 +1,7 @@
 package dev.companion.project.service;
 
-import dev.companion.common.events.Topics;
 import dev.companion.common.outbox.Outbox;
-import dev.companion.project.events.ProjectEventTypes;
+import dev.companion.events.InstructionUpdated;
 import dev.companion.project.mapping.InstructionMapper;
 import dev.companion.project.model.ChatRef;
 import dev.companion.project.model.InstructionSet;
@@ -124,8 +123,7 @@ public class ChatActivityService {
             chain = chain.flatMap(x -> {
                 s.projectId = projectId;
                 s.updatedAt = ProjectService.now();
-                return outbox.publish(Topics.PROJECT_EVENTS, InstructionService.eventKey(s),
-                        ProjectEventTypes.INSTRUCTION_UPDATED, s.userId, InstructionMapper.toPayload(s)).replaceWithVoid();
+                return outbox.publish(InstructionMapper.toEvent(InstructionUpdated.TYPE, s), s.userId).replaceWithVoid();
             });
         }
         return chain;
@@ -135,8 +133,7 @@ public class ChatActivityService {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (InstructionSet s : list) {
             chain = chain.flatMap(x -> sets.delete(s))
-                    .flatMap(x -> outbox.publish(Topics.PROJECT_EVENTS, InstructionService.eventKey(s),
-                            ProjectEventTypes.INSTRUCTION_DELETED, s.userId, InstructionMapper.toDeletedPayload(s)))
+                    .flatMap(x -> outbox.publish(InstructionMapper.toDeletedEvent(s), s.userId))
                     .replaceWithVoid();
         }
         return chain;

@@ -3,13 +3,13 @@ package dev.companion.project.service;
 import dev.companion.common.api.ApiException;
 import dev.companion.common.api.PageRequest;
 import dev.companion.common.api.Pagination;
-import dev.companion.common.events.Topics;
 import dev.companion.common.id.Ids;
 import dev.companion.common.instructions.InstructionLayer;
 import dev.companion.common.instructions.InstructionResolver;
 import dev.companion.common.instructions.ResolvedInstructions;
 import dev.companion.common.outbox.Outbox;
-import dev.companion.project.events.ProjectEventTypes;
+import dev.companion.events.InstructionCreated;
+import dev.companion.events.InstructionUpdated;
 import dev.companion.project.mapping.InstructionMapper;
 import dev.companion.project.model.InstructionScope;
 import dev.companion.project.model.InstructionSet;
@@ -83,8 +83,7 @@ public class InstructionService {
             s.createdAt = now;
             s.updatedAt = now;
             return sets.persist(s)
-                    .call(saved -> outbox.publish(Topics.PROJECT_EVENTS, eventKey(s), ProjectEventTypes.INSTRUCTION_CREATED,
-                            userId, InstructionMapper.toPayload(s)))
+                    .call(saved -> outbox.publish(InstructionMapper.toEvent(InstructionCreated.TYPE, s), userId))
                     .map(InstructionMapper::toView);
         });
     }
@@ -153,8 +152,7 @@ public class InstructionService {
                 s.constraints = constraints;
                 s.examples = examples;
                 s.updatedAt = ProjectService.now();
-                return outbox.publish(Topics.PROJECT_EVENTS, eventKey(s), ProjectEventTypes.INSTRUCTION_UPDATED, userId,
-                        InstructionMapper.toPayload(s)).replaceWith(() -> InstructionMapper.toView(s));
+                return outbox.publish(InstructionMapper.toEvent(InstructionUpdated.TYPE, s), userId).replaceWith(() -> InstructionMapper.toView(s));
             });
         });
     }
@@ -162,8 +160,7 @@ public class InstructionService {
     @WithTransaction
     public Uni<Void> deleteInstructionSet(String userId, String id) {
         return owned(userId, id).flatMap(s -> sets.delete(s)
-                .flatMap(x -> outbox.publish(Topics.PROJECT_EVENTS, eventKey(s), ProjectEventTypes.INSTRUCTION_DELETED, userId,
-                        InstructionMapper.toDeletedPayload(s)))
+                .flatMap(x -> outbox.publish(InstructionMapper.toDeletedEvent(s), userId))
                 .replaceWithVoid());
     }
 
@@ -262,11 +259,6 @@ public class InstructionService {
             throw ApiException.validation("instructions", "notEmpty", null,
                     "instructions must have a role, a style, a constraint or an example");
         }
-    }
-
-    /** Ordering key on project.events: the project when there is one, else the user. */
-    static String eventKey(InstructionSet s) {
-        return s.projectId != null ? s.projectId : s.userId;
     }
 
     private static String[] array(List<String> items) {

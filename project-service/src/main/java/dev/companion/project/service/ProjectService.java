@@ -3,12 +3,13 @@ package dev.companion.project.service;
 import dev.companion.common.api.ApiException;
 import dev.companion.common.api.PageRequest;
 import dev.companion.common.api.Pagination;
-import dev.companion.common.events.Topics;
 import dev.companion.common.id.Ids;
 import dev.companion.common.outbox.Outbox;
 import dev.companion.project.config.ProjectConfig;
-import dev.companion.project.events.ProjectDeletedPayload;
-import dev.companion.project.events.ProjectEventTypes;
+import dev.companion.events.ProjectArchived;
+import dev.companion.events.ProjectCreated;
+import dev.companion.events.ProjectDeleted;
+import dev.companion.events.ProjectUpdated;
 import dev.companion.project.mapping.InstructionMapper;
 import dev.companion.project.mapping.ProjectMapper;
 import dev.companion.project.model.InstructionSet;
@@ -79,8 +80,7 @@ public class ProjectService {
         p.createdAt = now;
         p.updatedAt = now;
         return projects.persist(p)
-                .call(saved -> outbox.publish(Topics.PROJECT_EVENTS, p.id, ProjectEventTypes.PROJECT_CREATED, userId,
-                        ProjectMapper.toPayload(p)))
+                .call(saved -> outbox.publish(ProjectMapper.toEvent(ProjectCreated.TYPE, p), userId))
                 .map(ProjectMapper::toView);
     }
 
@@ -159,8 +159,8 @@ public class ProjectService {
             }
             p.updatedAt = now();
             // archiving is its own event so consumers can hide the project; un-archiving is an ordinary update
-            String type = !wasArchived && p.archived ? ProjectEventTypes.PROJECT_ARCHIVED : ProjectEventTypes.PROJECT_UPDATED;
-            return outbox.publish(Topics.PROJECT_EVENTS, p.id, type, userId, ProjectMapper.toPayload(p))
+            String type = !wasArchived && p.archived ? ProjectArchived.TYPE : ProjectUpdated.TYPE;
+            return outbox.publish(ProjectMapper.toEvent(type, p), userId)
                     .replaceWith(() -> ProjectMapper.toView(p));
         });
     }
@@ -174,8 +174,7 @@ public class ProjectService {
         return owned(userId, id).flatMap(p -> instructionSets.ofProject(p.id)
                 .flatMap(sets -> deleteSets(sets))
                 .flatMap(ignored -> projects.delete(p))
-                .flatMap(ignored -> outbox.publish(Topics.PROJECT_EVENTS, p.id, ProjectEventTypes.PROJECT_DELETED, userId,
-                        new ProjectDeletedPayload(p.id, p.userId)))
+                .flatMap(ignored -> outbox.publish(new ProjectDeleted(p.id, p.userId), userId))
                 .replaceWithVoid());
     }
 
@@ -183,8 +182,7 @@ public class ProjectService {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (InstructionSet set : sets) {
             chain = chain.flatMap(x -> instructionSets.delete(set))
-                    .flatMap(x -> outbox.publish(Topics.PROJECT_EVENTS, InstructionService.eventKey(set),
-                            ProjectEventTypes.INSTRUCTION_DELETED, set.userId, InstructionMapper.toDeletedPayload(set)))
+                    .flatMap(x -> outbox.publish(InstructionMapper.toDeletedEvent(set), set.userId))
                     .replaceWithVoid();
         }
         return chain;
