@@ -2,10 +2,10 @@ package dev.companion.chat.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.companion.chat.events.ChatEventPayloads.MessageChunk;
 import dev.companion.common.events.EventEnvelope;
 import dev.companion.common.outbox.EventProducer;
 import dev.companion.common.events.Topics;
+import dev.companion.events.MessageChunk;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -35,14 +35,14 @@ public class ChunkPublisher {
 
     /** Sends one chunk; the Uni completes when Kafka acknowledged it. */
     public Uni<Void> send(String userId, String requestId, MessageChunk chunk) {
-        EventEnvelope envelope = EventEnvelope.create("message.chunk", userId, requestId, mapper.valueToTree(chunk));
+        EventEnvelope envelope = EventEnvelope.create(chunk.type(), userId, requestId, mapper.valueToTree(chunk));
         String value;
         try {
             value = mapper.writeValueAsString(envelope);
         } catch (JsonProcessingException e) {
             return Uni.createFrom().failure(e);
         }
-        ProducerRecord<String, String> record = new ProducerRecord<>(Topics.CHAT_EVENTS, chunk.chatId(), value);
+        ProducerRecord<String, String> record = new ProducerRecord<>(chunk.topic(), chunk.key(), value);
         record.headers().add(new RecordHeader("ce_id", envelope.id().getBytes(StandardCharsets.UTF_8)));
         record.headers().add(new RecordHeader("ce_type", envelope.type().getBytes(StandardCharsets.UTF_8)));
         CompletableFuture<Void> acked = new CompletableFuture<>();

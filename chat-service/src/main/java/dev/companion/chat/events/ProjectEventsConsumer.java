@@ -1,94 +1,97 @@
 package dev.companion.chat.events;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.companion.chat.service.ChatService;
 import dev.companion.chat.model.InstructionRef;
 import dev.companion.chat.repository.InstructionRefRepository;
 import dev.companion.chat.repository.ProjectRefRepository;
 import dev.companion.common.events.EventEnvelope;
 import dev.companion.common.events.EventReader;
-import dev.companion.common.outbox.ProcessedEvents;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import dev.companion.common.outbox.IdempotentConsumer;
+import dev.companion.events.InstructionDeleted;
+import dev.companion.events.InstructionSnapshot;
+import dev.companion.events.ProjectDeleted;
+import dev.companion.events.ProjectEvent;
+import dev.companion.events.ProjectSnapshot;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
 
 import java.time.Instant;
 
 /**
  * Keeps the read models chat-service needs from project.events: projects (ownership, archived) and
- * instruction sets (for the system prompt). Idempotent by event id; a deleted project takes its chats along.
+ * instruction sets (for the system prompt). Applied once per event ({@link IdempotentConsumer}); a deleted
+ * project takes its chats along.
  */
 @ApplicationScoped
 public class ProjectEventsConsumer {
 
     static final String CONSUMER = "chat-service.project-events";
-    private static final Logger LOG = Logger.getLogger(ProjectEventsConsumer.class);
 
+    private final IdempotentConsumer consumer;
     private final EventReader reader;
-    private final ProcessedEvents processed;
+    private final ObjectMapper mapper;
     private final ProjectRefRepository projects;
     private final InstructionRefRepository instructions;
     private final ChatService chats;
 
-    public ProjectEventsConsumer(EventReader reader, ProcessedEvents processed, ProjectRefRepository projects,
-                                 InstructionRefRepository instructions, ChatService chats) {
+    public ProjectEventsConsumer(IdempotentConsumer consumer, EventReader reader, ObjectMapper mapper,
+                                 ProjectRefRepository projects, InstructionRefRepository instructions, ChatService chats) {
+        this.consumer = consumer;
         this.reader = reader;
-        this.processed = processed;
+        this.mapper = mapper;
         this.projects = projects;
         this.instructions = instructions;
         this.chats = chats;
     }
 
     @Incoming("project-events")
-    @WithTransaction
     public Uni<Void> consume(String value) {
-        EventEnvelope event = reader.read(value);
-        if (event == null || event.data() == null) {
-            LOG.warnf("ignoring an unreadable project.events record");
-            return Uni.createFrom().voidItem();
-        }
-        return processed.firstDelivery(CONSUMER, event.id())
-                .flatMap(first -> first ? apply(event) : Uni.createFrom().voidItem());
+        return consumer.consume(CONSUMER, value, this::apply);
     }
 
     private Uni<Void> apply(EventEnvelope event) {
-        JsonNode d = event.data();
-        return switch (event.type()) {
-            case "project.created", "project.updated", "project.archived" -> upsertProject(d);
-            case "project.deleted" -> projects.deleteById(d.path("id").asText())
-                    .flatMap(x -> chats.deleteProjectChats(d.path("id").asText()));
-            case "instruction.created", "instruction.updated" -> upsertInstruction(d);
-            case "instruction.deleted" -> instructions.deleteById(d.path("id").asText()).replaceWithVoid();
-            default -> Uni.createFrom().voidItem();
-        };
+        ProjectEvent e = reader.decode(event, ProjectEvent.class).orElse(null);
+        if (e instanceof ProjectSnapshot p) {
+            Instant updated = instant(p.updatedAt());
+            return projects.upsert(p.id(), p.userId(), p.archived(), updated == null ? Instant.now() : updated);
+        }
+        if (e instanceof ProjectDeleted d) {
+            return projects.deleteById(d.id()).flatMap(x -> chats.deleteProjectChats(d.id()));
+        }
+        if (e instanceof InstructionSnapshot s) {
+            return upsertInstruction(s);
+        }
+        if (e instanceof InstructionDeleted d) {
+            return instructions.deleteById(d.id()).replaceWithVoid();
+        }
+        return Uni.createFrom().voidItem();
     }
 
-    private Uni<Void> upsertProject(JsonNode d) {
-        Instant updated = instant(d.path("updatedAt"));
-        return projects.upsert(d.path("id").asText(), d.path("userId").asText(), d.path("archived").asBoolean(false),
-                updated == null ? Instant.now() : updated);
-    }
-
-    private Uni<Void> upsertInstruction(JsonNode d) {
+    private Uni<Void> upsertInstruction(InstructionSnapshot s) {
         InstructionRef i = new InstructionRef();
-        i.id = d.path("id").asText();
-        i.userId = d.path("userId").asText();
-        i.name = d.path("name").asText(null);
-        i.scope = d.path("scope").asText("global");
-        i.projectId = d.path("projectId").isTextual() ? d.path("projectId").asText() : null;
-        i.chatId = d.path("chatId").isTextual() ? d.path("chatId").asText() : null;
-        i.mode = d.path("mode").asText("append");
-        i.instructions = d.path("instructions").isMissingNode() ? "{}" : d.path("instructions").toString();
-        i.createdAt = instant(d.path("createdAt"));
-        i.updatedAt = instant(d.path("updatedAt"));
+        i.id = s.id();
+        i.userId = s.userId();
+        i.name = s.name();
+        i.scope = s.scope() != null ? s.scope() : "global";
+        i.projectId = s.projectId();
+        i.chatId = s.chatId();
+        i.mode = s.mode() != null ? s.mode() : "append";
+        try {
+            i.instructions = s.instructions() == null ? "{}" : mapper.writeValueAsString(s.instructions());
+        } catch (JsonProcessingException ex) {
+            return Uni.createFrom().failure(new IllegalArgumentException(ex));
+        }
+        i.createdAt = instant(s.createdAt());
+        i.updatedAt = instant(s.updatedAt());
         return instructions.upsert(i);
     }
 
-    private static Instant instant(JsonNode node) {
+    private static Instant instant(String value) {
         try {
-            return node.isTextual() ? Instant.parse(node.asText()) : null;
+            return value != null ? Instant.parse(value) : null;
         } catch (RuntimeException e) {
             return null;
         }

@@ -7,7 +7,7 @@ import dev.companion.chat.client.ProviderException;
 import dev.companion.chat.client.ProviderRequest.PromptMessage;
 import dev.companion.chat.client.ProviderRouter;
 import dev.companion.chat.config.ChatConfig.ModelConfig;
-import dev.companion.chat.events.ChatEventPayloads.MessageChunk;
+import dev.companion.events.MessageChunk;
 import dev.companion.chat.events.ChatEventPublisher;
 import dev.companion.chat.events.ChunkPublisher;
 import dev.companion.chat.model.Chat;

@@ -3,9 +3,9 @@ package dev.companion.chat.service;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.companion.chat.config.ChatConfig;
-import dev.companion.chat.events.ChatEventPayloads.BatchComplete;
-import dev.companion.chat.events.ChatEventPayloads.BatchItemOutcome;
-import dev.companion.chat.events.ChatEventPayloads.ErrorBody;
+import dev.companion.events.BatchComplete;
+import dev.companion.events.BatchItemOutcome;
+import dev.companion.events.ErrorInfo;
 import dev.companion.chat.events.ChatEventPublisher;
 import dev.companion.chat.mapping.ChatMapper;
 import dev.companion.chat.model.Batch;
@@ -233,8 +233,8 @@ public class BatchService {
             b.status = allOk ? "complete" : stopped ? "failed" : "partial";
             b.completedAt = Instant.now();
             List<BatchItemOutcome> outcomes = items.stream().map(i -> new BatchItemOutcome(i.index(), i.messageId(), i.status(),
-                    i.error() == null ? null : new ErrorBody(i.error().code(), i.error().message()))).toList();
-            return events.batchComplete(plan.chatId(), plan.userId(),
+                    i.error() == null ? null : new ErrorInfo(i.error().code(), i.error().message()))).toList();
+            return events.batchComplete(plan.userId(),
                     new BatchComplete(plan.chatId(), plan.batchId(), plan.mode(), outcomes));
         })));
     }
