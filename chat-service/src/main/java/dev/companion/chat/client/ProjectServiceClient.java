@@ -1,6 +1,7 @@
 package dev.companion.chat.client;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.companion.common.client.OwnerLookup;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
@@ -36,14 +37,19 @@ public interface ProjectServiceClient {
     Uni<Envelope<Project>> project(@PathParam("id") String id, @HeaderParam("Authorization") String bearer,
                                    @HeaderParam("X-Request-Id") String requestId);
 
-    /** Every set that applies to the chat (global, its project's, its own), as layers. */
+    /**
+     * The caller's instruction sets that apply to a chat: global, its project's and its own (project-service
+     * filters by the chat's project), oldest first, as full views with {@code updatedAt}. Short timeout:
+     * a send waits for it.
+     */
     @GET
-    @Path("/instructions/effective")
+    @Path("/instructions")
     @Timeout(value = 1, unit = ChronoUnit.SECONDS)
     @Retry(maxRetries = 1, delay = 50, abortOn = WebApplicationException.class)
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5000, skipOn = WebApplicationException.class)
-    Uni<Envelope<Effective>> effective(@QueryParam("chatId") String chatId, @HeaderParam("Authorization") String bearer,
-                                       @HeaderParam("X-Request-Id") String requestId);
+    Uni<Envelope<InstructionPage>> instructionsOfChat(@QueryParam("chatId") String chatId, @QueryParam("page") int page,
+                                                     @QueryParam("limit") int limit, @HeaderParam("Authorization") String bearer,
+                                                     @HeaderParam("X-Request-Id") String requestId);
 
     @ClientExceptionMapper
     static RuntimeException map(Response response) {
@@ -60,14 +66,18 @@ public interface ProjectServiceClient {
     record Project(String id, boolean archived, String updatedAt) {
     }
 
-    /** The sets applying to a chat, in order. */
+    /** One page of {@code GET /v1/instructions}. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record Effective(String projectId, String chatId, List<Layer> layers) {
+    record InstructionPage(List<Instruction> instructions, Pagination pagination) {
     }
 
-    /** One applying set. */
+    /** project-service's {@code InstructionView}; {@code instructions} is the seed's body (role, style, constraints, examples). */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record Layer(String id, String name, String scope, String mode, com.fasterxml.jackson.databind.JsonNode instructions,
-                 String createdAt) {
+    record Instruction(String id, String name, String scope, String projectId, String chatId, String mode,
+                       JsonNode instructions, String createdAt, String updatedAt) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Pagination(int page, int limit, long total, int pages) {
     }
 }

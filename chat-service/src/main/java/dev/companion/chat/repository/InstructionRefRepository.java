@@ -8,6 +8,10 @@ import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.quarkus.panache.common.Parameters;
+
+import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 
 @ApplicationScoped
@@ -37,10 +41,17 @@ public class InstructionRefRepository implements PanacheRepositoryBase<Instructi
                 .executeUpdate()).replaceWithVoid();
     }
 
-    /** Removes the user's sets applicable to this chat that the owner no longer lists. */
-    public Uni<Void> deleteApplicableExcept(String userId, String projectId, String chatId, java.util.Collection<String> keep) {
-        String applicable = "userId = ?1 and (scope = 'global' or (scope = 'project' and projectId = ?2) or (scope = 'chat' and chatId = ?3))";
-        return (keep.isEmpty() ? delete(applicable, userId, projectId, chatId)
-                : delete(applicable + " and id not in ?4", userId, projectId, chatId, keep)).replaceWithVoid();
+    /**
+     * Removes the user's sets applicable to this chat that the owner no longer lists ({@code keep}: the ids it
+     * listed when asked at {@code askedAt}). A row written at or after {@code askedAt} stays: it is a set
+     * created after the owner answered, whose event arrived in between.
+     */
+    public Uni<Void> deleteApplicableExcept(String userId, String projectId, String chatId, Collection<String> keep, Instant askedAt) {
+        String applicable = "userId = :userId and (scope = 'global' or (scope = 'project' and projectId = :projectId) "
+                + "or (scope = 'chat' and chatId = :chatId)) and (updatedAt is null or updatedAt < :askedAt)";
+        Parameters p = Parameters.with("userId", userId).and("projectId", projectId == null ? "" : projectId)
+                .and("chatId", chatId).and("askedAt", askedAt);
+        return (keep.isEmpty() ? delete(applicable, p) : delete(applicable + " and id not in :keep", p.and("keep", keep)))
+                .replaceWithVoid();
     }
 }
