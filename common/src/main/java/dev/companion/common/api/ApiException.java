@@ -52,6 +52,28 @@ public class ApiException extends RuntimeException {
                 Math.max(1, retryAfterSeconds));
     }
 
+    /**
+     * 429 for a per-user budget of work in progress (concurrent answers, generations, bundles): the
+     * client waits {@code retryAfterSeconds} rather than retrying at once and burning its quota.
+     */
+    public static ApiException tooMany(String constraint, int limit, long active, String message, int retryAfterSeconds) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("constraint", constraint);
+        d.put("value", limit);
+        d.put("active", active);
+        return new ApiException(ErrorCode.RATE_LIMIT, message, d, Math.max(1, retryAfterSeconds));
+    }
+
+    /** 503 when this service's own bounded work (conversions, decodes) is full: retry shortly. */
+    public static ApiException overloaded(String work, int limit, int retryAfterSeconds) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("resource", work);
+        d.put("constraint", "maxConcurrent");
+        d.put("value", limit);
+        return new ApiException(ErrorCode.SERVICE_UNAVAILABLE, "Too much " + work + " in progress; retry shortly", d,
+                Math.max(1, retryAfterSeconds));
+    }
+
     /** 404 for a missing resource, and for another user's: nobody learns it exists. */
     public static ApiException notFound(String resource, String id) {
         Map<String, Object> d = new LinkedHashMap<>();

@@ -22,6 +22,29 @@ class PageRequestTest {
         assertEquals("page", assertThrows(ApiException.class, () -> PageRequest.of(0, 10)).details().get("field"));
     }
 
+    @Test
+    void aDeepOrOverflowingPageIsAFieldErrorNamingTheLastAllowedPage() {
+        // (page - 1) × limit within 100,000 items: page 1001 of 100 is the last one
+        assertEquals(100_000, PageRequest.of(1001, 100).offset());
+        ApiException deep = assertThrows(ApiException.class, () -> PageRequest.of(1002, 100));
+        assertEquals(ErrorCode.VALIDATION_ERROR, deep.code());
+        assertEquals("page", deep.details().get("field"));
+        assertEquals("max", deep.details().get("constraint"));
+        assertEquals(1001, deep.details().get("value"));
+        // what used to overflow int into a negative offset and a 500
+        assertEquals("page", assertThrows(ApiException.class, () -> PageRequest.of(Integer.MAX_VALUE, 100)).details().get("field"));
+    }
+
+    @Property
+    void everyAcceptedPageHasAnOffsetWithinTheBound(@ForAll @IntRange(min = 1) int page, @ForAll @IntRange(min = 1, max = 100) int limit) {
+        try {
+            PageRequest p = PageRequest.of(page, limit);
+            assertEquals(true, p.offset() >= 0 && p.offset() <= PageRequest.DEFAULT_MAX_OFFSET);
+        } catch (ApiException e) {
+            assertEquals("page", e.details().get("field"));
+        }
+    }
+
     @Property
     void pagesCoverTotalExactly(@ForAll @IntRange(min = 1, max = 100) int limit,
                                 @ForAll @LongRange(min = 0, max = 1_000_000) long total) {
