@@ -42,19 +42,27 @@ final class KafkaEvents {
 
     /** Reads {@code topic} from the start until an event matching {@code match} shows up (or the timeout). */
     static List<JsonNode> await(String topic, Predicate<JsonNode> match, Duration timeout) throws Exception {
+        List<JsonNode> found = new ArrayList<>();
+        for (ConsumerRecord<String, String> r : awaitRecords(topic, match, timeout)) {
+            found.add(MAPPER.readTree(r.value()));
+        }
+        return found;
+    }
+
+    /** As {@link #await}, the whole records (key, headers, value) whose value matches. */
+    static List<ConsumerRecord<String, String>> awaitRecords(String topic, Predicate<JsonNode> match, Duration timeout) throws Exception {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        List<JsonNode> found = new ArrayList<>();
+        List<ConsumerRecord<String, String>> found = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(topic));
             long end = System.currentTimeMillis() + timeout.toMillis();
             while (System.currentTimeMillis() < end) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(300))) {
-                    JsonNode node = MAPPER.readTree(r.value());
-                    if (match.test(node)) {
-                        found.add(node);
+                    if (match.test(readOrNull(r.value()))) {
+                        found.add(r);
                     }
                 }
                 if (!found.isEmpty()) {
@@ -63,5 +71,14 @@ final class KafkaEvents {
             }
         }
         return found;
+    }
+
+    /** The record value as JSON; a missing node when it is not JSON (a dead-lettered record may be anything). */
+    private static JsonNode readOrNull(String value) {
+        try {
+            return value == null ? MAPPER.missingNode() : MAPPER.readTree(value);
+        } catch (Exception e) {
+            return MAPPER.missingNode();
+        }
     }
 }

@@ -16,7 +16,7 @@ final class ProducerSamples {
     static final Map<String, String> BY_TYPE = new LinkedHashMap<>();
 
     static {
-        // auth-service UserService -> UserEventPayload.of(user)
+        // auth-service UserService -> UserSnapshot.of(type, …) (UserRegistered / UserUpdated)
         put("user.registered", """
                 {"id":"user_01JDA3G5V1Q8X2N4M6P8R0T2W4","email":"ada@example.com","name":"Ada","plan":"free","roles":["user"]}""");
         put("user.updated", """
@@ -123,12 +123,12 @@ final class ProducerSamples {
                 {"imageIds":["img_01JDA3P4R6f3a9c2d1e0"],"generationId":"img_gen_01JDA3P4R6T8V0X2Z4B6D8F0H2",\
                 "chatId":null,"projectId":null}""");
 
-        // download-service DownloadService.finishInBackground -> DownloadEvents.Ready (zip: files null)
+        // download-service DownloadService.finishInBackground -> DownloadReady (zip: files null)
         put("download.ready", """
                 {"downloadId":"dl_01JDA3Q5S7U9W1Y3A5C7E9G1I3","type":"bulk",\
                 "downloadUrl":"http://localhost:9000/companion-downloads/bulk/dl_x.zip?X-Amz-Signature=abc",\
                 "expiresAt":"2026-11-22T11:15:00Z","fileCount":2,"totalSize":2964226,"format":"png","files":null}""");
-        // DownloadService.fail -> DownloadEvents.Failed with DownloadViews.Failure
+        // DownloadService.fail -> DownloadFailed with ErrorInfo
         put("download.failed", """
                 {"downloadId":"dl_01JDA3Q5S7U9W1Y3A5C7E9G1I3","error":{"code":"SERVER_ERROR","message":"The bundle could not be built"}}""");
     }

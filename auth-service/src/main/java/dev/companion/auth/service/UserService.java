@@ -1,15 +1,16 @@
 package dev.companion.auth.service;
 
 import dev.companion.auth.config.AuthConfig;
-import dev.companion.auth.events.UserEventPayload;
 import dev.companion.auth.model.User;
 import dev.companion.auth.model.UserUsage;
 import dev.companion.auth.repository.UsageRepository;
 import dev.companion.auth.repository.UserRepository;
 import dev.companion.common.api.ApiException;
-import dev.companion.common.events.Topics;
 import dev.companion.common.id.Ids;
 import dev.companion.common.outbox.Outbox;
+import dev.companion.events.UserRegistered;
+import dev.companion.events.UserSnapshot;
+import dev.companion.events.UserUpdated;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
@@ -21,6 +22,7 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /** Accounts: registration, password checks with throttling and temporary locks, profile changes, first admin. */
 @ApplicationScoped
@@ -74,7 +76,7 @@ public class UserService {
                     user.createdAt = now;
                     user.updatedAt = now;
                     return users.persist(user)
-                            .call(u -> outbox.publish(Topics.USER_EVENTS, u.id, "user.registered", u.id, UserEventPayload.of(u)));
+                            .call(u -> publish(UserRegistered.TYPE, u));
                 })))
                 // two registrations racing for one email: the unique index decides
                 .onFailure(UserService::isUniqueViolation).transform(e -> ApiException.conflict("An account with this email already exists"));
@@ -156,9 +158,21 @@ public class UserService {
                 .flatMap(user -> {
                     user.name = name.trim();
                     user.updatedAt = Instant.now();
-                    return outbox.publish(Topics.USER_EVENTS, user.id, "user.updated", user.id, UserEventPayload.of(user))
-                            .replaceWith(user);
+                    return publish(UserUpdated.TYPE, user).replaceWith(user);
                 }));
+    }
+
+    /**
+     * The user's full public state as the event of {@code type} ({@code user.registered} or {@code user.updated}):
+     * {@code {id, email, name, plan, roles}}, roles in the order stored. Never the password hash.
+     */
+    public static UserSnapshot toEvent(String type, User user) {
+        return UserSnapshot.of(type, user.id, user.email, user.name, user.plan, List.copyOf(user.roleSet()));
+    }
+
+    /** Records the event in the outbox, in the caller's transaction: on user.events, keyed by the user's id. */
+    private Uni<Void> publish(String type, User user) {
+        return outbox.publish(toEvent(type, user), user.id).replaceWithVoid();
     }
 
     private boolean isBootstrapAdmin(String normalizedEmail) {
@@ -178,7 +192,7 @@ public class UserService {
             user.addRole(User.ROLE_ADMIN);
             user.updatedAt = Instant.now();
             LOG.infof("bootstrap admin: %s is now an admin", user.id);
-            return outbox.publish(Topics.USER_EVENTS, user.id, "user.updated", user.id, UserEventPayload.of(user)).replaceWithVoid();
+            return publish(UserUpdated.TYPE, user);
         })));
     }
 
