@@ -2,6 +2,9 @@ package dev.companion.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.companion.common.events.EventEnvelope;
+import dev.companion.events.CompanionEvent;
+import dev.companion.events.EventTypes;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -164,5 +167,49 @@ final class ImageTestSupport {
             producer.send(new ProducerRecord<>(topic, key, JSON.writeValueAsString(envelope))).get(10, TimeUnit.SECONDS);
         }
         return id;
+    }
+
+    /**
+     * Publishes a typed event as its producer does: what {@code Outbox.publish(event, userId)} stores (the
+     * envelope JSON written by the application's mapper, the record as {@code data}), sent where the relay
+     * sends it (the record's topic, under its key). Returns the envelope id.
+     */
+    static String publish(ObjectMapper mapper, CompanionEvent event, String userId) throws Exception {
+        EventEnvelope envelope = EventEnvelope.create(event.type(), userId, "req_contract", mapper.valueToTree(event));
+        send(event.topic(), null, event.keyFor(userId), mapper.writeValueAsString(envelope));
+        return envelope.id();
+    }
+
+    /** Sends a raw record value (a partition of null: the key's). */
+    static void send(String topic, Integer partition, String key, String value) throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(topic, partition, key, value)).get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * What a consumer of image-service's events decodes from an envelope of the event log: the typed record
+     * of its type, which must be {@code type} and keep the contract (no required field null).
+     */
+    static <E extends CompanionEvent> E decode(ObjectMapper mapper, JsonNode envelope, Class<E> type) {
+        CompanionEvent event = EventTypes.decode(mapper, envelope.path("type").asText(), envelope.get("data"))
+                .orElseThrow(() -> new AssertionError("not a type of the contract: " + envelope.path("type").asText()));
+        if (!type.isInstance(event)) {
+            throw new AssertionError("expected " + type.getSimpleName() + " but got " + envelope.path("type").asText());
+        }
+        List<String> nulls = EventTypes.nullRequiredFields((Record) event);
+        if (!nulls.isEmpty()) {
+            throw new AssertionError(envelope.path("type").asText() + " leaves required fields null: " + nulls);
+        }
+        return type.cast(event);
+    }
+
+    /** The field names of a JSON object, in order. */
+    static List<String> fields(JsonNode object) {
+        List<String> names = new ArrayList<>();
+        object.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 }

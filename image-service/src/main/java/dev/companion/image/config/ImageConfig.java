@@ -67,6 +67,10 @@ public interface ImageConfig {
         @WithDefault("3")
         int maxAttempts();
 
+        /** Where a job record no worker can ever run goes (not an envelope, unreadable image.requested). */
+        @WithDefault("image-service.dlt")
+        String deadLetterTopic();
+
         /** Used for estimatedTime before any job has completed. */
         @WithDefault("8s")
         Duration defaultJobDuration();

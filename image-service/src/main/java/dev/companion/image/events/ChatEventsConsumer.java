@@ -1,68 +1,73 @@
 package dev.companion.image.events;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.companion.common.events.EventEnvelope;
 import dev.companion.common.events.EventReader;
+import dev.companion.common.outbox.IdempotentConsumer;
+import dev.companion.events.ChatCreated;
+import dev.companion.events.ChatDeleted;
+import dev.companion.events.ChatEvent;
+import dev.companion.events.ChatSnapshot;
+import dev.companion.events.ChatUpdated;
+import dev.companion.events.ProjectDeleted;
+import dev.companion.events.ProjectEvent;
 import dev.companion.image.service.ImageLibraryService;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
+
+import java.util.Set;
 
 /**
  * Keeps the chat read model (chat.created/updated/deleted) and removes images when their chat or
- * project is deleted. Idempotent by event id (ProcessedEvents, inside the service's transaction).
+ * project is deleted. Each event is decoded into its typed record and applied once per consumer
+ * ({@link IdempotentConsumer}: the event id recorded in the transaction of the change); other types on
+ * the topics (chunks, messages, instruction sets) pass without a transaction. A record that still fails,
+ * or can never be read, goes to {@code image-service.dlt}.
  */
 @ApplicationScoped
 public class ChatEventsConsumer {
 
-    private static final Logger LOG = Logger.getLogger(ChatEventsConsumer.class);
+    /** The de-dup names of image-service's consumers (as before the typed contract, so applied events stay applied). */
+    static final String CHAT_CONSUMER = "image-service.chat-events";
+    static final String PROJECT_CONSUMER = "image-service.project-events";
+    private static final Set<String> CHAT_TYPES = Set.of(ChatCreated.TYPE, ChatUpdated.TYPE, ChatDeleted.TYPE);
 
+    private final IdempotentConsumer consumer;
     private final EventReader reader;
     private final ImageLibraryService library;
 
-    public ChatEventsConsumer(EventReader reader, ImageLibraryService library) {
+    public ChatEventsConsumer(IdempotentConsumer consumer, EventReader reader, ImageLibraryService library) {
+        this.consumer = consumer;
         this.reader = reader;
         this.library = library;
     }
 
     @Incoming("chat-events")
     public Uni<Void> onChatEvent(String value) {
-        EventEnvelope e = reader.read(value);
-        if (e == null || e.data() == null) {
-            return Uni.createFrom().voidItem();
-        }
-        JsonNode d = e.data();
-        Uni<Void> work = switch (e.type()) {
-            case "chat.created", "chat.updated" -> library.rememberChat(e.id(), text(d, "id"), text(d, "projectId"), userOf(e, d));
-            case "chat.deleted" -> library.chatDeleted(e.id(), text(d, "id"));
-            default -> Uni.createFrom().voidItem();
-        };
-        return guarded(e, work);
+        return consumer.consume(CHAT_CONSUMER, value, CHAT_TYPES::contains, this::applyChat);
     }
 
     @Incoming("project-events")
     public Uni<Void> onProjectEvent(String value) {
-        EventEnvelope e = reader.read(value);
-        if (e == null || e.data() == null || !"project.deleted".equals(e.type())) {
-            return Uni.createFrom().voidItem();
+        return consumer.consume(PROJECT_CONSUMER, value, ProjectDeleted.TYPE::equals, this::applyProject);
+    }
+
+    private Uni<Void> applyChat(EventEnvelope event) {
+        ChatEvent e = reader.decode(event, ChatEvent.class).orElse(null);
+        if (e instanceof ChatSnapshot c) {
+            return library.rememberChat(c.id(), c.projectId(), c.userId() != null ? c.userId() : event.userId());
         }
-        return guarded(e, library.projectDeleted(e.id(), text(e.data(), "id")));
+        if (e instanceof ChatDeleted d) {
+            return library.chatDeleted(d.id());
+        }
+        return Uni.createFrom().voidItem();
     }
 
-    private static Uni<Void> guarded(EventEnvelope e, Uni<Void> work) {
-        return work.onFailure().invoke(t -> LOG.errorf(t, "could not apply %s %s", e.type(), e.id()))
-                .onFailure().retry().withBackOff(java.time.Duration.ofMillis(200)).atMost(3)
-                .onFailure().recoverWithNull().replaceWithVoid();
-    }
-
-    private static String userOf(EventEnvelope e, JsonNode d) {
-        String u = text(d, "userId");
-        return u != null ? u : e.userId();
-    }
-
-    private static String text(JsonNode d, String field) {
-        JsonNode n = d.get(field);
-        return n == null || n.isNull() ? null : n.asText();
+    private Uni<Void> applyProject(EventEnvelope event) {
+        ProjectEvent e = reader.decode(event, ProjectEvent.class).orElse(null);
+        if (e instanceof ProjectDeleted d) {
+            return library.projectDeleted(d.id());
+        }
+        return Uni.createFrom().voidItem();
     }
 }

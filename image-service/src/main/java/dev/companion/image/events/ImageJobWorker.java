@@ -1,31 +1,44 @@
 package dev.companion.image.events;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.companion.common.events.EventEnvelope;
 import dev.companion.common.events.EventReader;
 import dev.companion.common.events.Topics;
+import dev.companion.common.outbox.EventProducer;
+import dev.companion.events.ImageJobEvent;
+import dev.companion.events.ImageRequested;
 import dev.companion.image.service.ImageJobProcessor;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One job slot: a Kafka consumer in the {@code image-workers} group on {@code image.jobs}, one record at a
  * time, offset committed only after the job's outcome is durable (at-least-once). Jobs are spread over
- * all slots of all processes by partition assignment.
+ * all slots of all processes by partition assignment. Each record is decoded into its typed
+ * {@link ImageRequested}; one that can never be run (not an event envelope, a payload that does not fit
+ * the record, no generationId) goes to the dead-letter topic ({@code image-service.dlt}, the cause in the
+ * same {@code dead-letter-*} headers the SmallRye channels write) before its offset is committed, so it
+ * neither blocks its partition nor vanishes. Types this worker does not know are passed over.
  */
 public class ImageJobWorker implements Runnable {
 
@@ -35,6 +48,8 @@ public class ImageJobWorker implements Runnable {
     private final Properties consumerProps;
     private final ImageJobProcessor processor;
     private final EventReader reader;
+    private final EventProducer deadLetters;
+    private final String deadLetterTopic;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicInteger completed = new AtomicInteger();
     private volatile boolean running = true;
@@ -42,10 +57,13 @@ public class ImageJobWorker implements Runnable {
     private volatile String currentJob;
     private volatile KafkaConsumer<String, String> consumer;
 
-    public ImageJobWorker(String workerId, String bootstrap, String groupId, ImageJobProcessor processor, EventReader reader) {
+    public ImageJobWorker(String workerId, String bootstrap, String groupId, ImageJobProcessor processor, EventReader reader,
+                          EventProducer deadLetters, String deadLetterTopic) {
         this.workerId = workerId;
         this.processor = processor;
         this.reader = reader;
+        this.deadLetters = deadLetters;
+        this.deadLetterTopic = deadLetterTopic;
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
@@ -94,7 +112,7 @@ public class ImageJobWorker implements Runnable {
                     try {
                         handle(r);
                     } catch (RuntimeException e) {
-                        // infrastructure trouble (DB, S3): keep the record and try it again shortly
+                        // infrastructure trouble (DB, S3, the dead-letter topic): keep the record and try it again shortly
                         LOG.warnf(e, "worker %s: job record %s-%d@%d failed, retrying", workerId, r.topic(), r.partition(), r.offset());
                         c.seek(tp, r.offset());
                         pause(2000);
@@ -120,19 +138,67 @@ public class ImageJobWorker implements Runnable {
 
     private void handle(ConsumerRecord<String, String> r) {
         EventEnvelope event = reader.read(r.value());
-        if (event == null || !ImageEvents.REQUESTED.equals(event.type())) {
-            LOG.debugf("worker %s: ignoring record at %d (not an image.requested envelope)", workerId, r.offset());
+        if (event == null) {
+            deadLetter(r, "not an event envelope", null);
             return;
         }
-        JsonNode id = event.data() == null ? null : event.data().get("generationId");
-        if (id == null || !id.isTextual()) {
+        ImageJobEvent job;
+        try {
+            job = reader.decode(event, ImageJobEvent.class).orElse(null);
+        } catch (IllegalArgumentException e) {
+            deadLetter(r, e.getMessage(), e);
             return;
         }
-        currentJob = id.asText();
-        ImageJobProcessor.Outcome outcome = processor.process(id.asText(), workerId, event.requestId(), () -> !killed);
+        if (!(job instanceof ImageRequested requested)) {
+            LOG.debugf("worker %s: passing over %s at %d (not a job type this worker runs)", workerId, event.type(), r.offset());
+            return;
+        }
+        String generationId = requested.generationId();
+        if (generationId == null || generationId.isBlank()) {
+            deadLetter(r, "event " + event.type() + " has no generationId", null);
+            return;
+        }
+        currentJob = generationId;
+        ImageJobProcessor.Outcome outcome = processor.process(generationId, workerId, event.requestId(), () -> !killed);
         if (outcome == ImageJobProcessor.Outcome.COMPLETED) {
             completed.incrementAndGet();
         }
+    }
+
+    /**
+     * Sends a record no worker can ever run to the dead-letter topic, as it came (key, value, headers) plus
+     * the cause, and waits for Kafka's acknowledgement: only then may its offset be committed. A failed send
+     * throws, and the record is tried again like any infrastructure failure.
+     */
+    private void deadLetter(ConsumerRecord<String, String> r, String reason, Throwable cause) {
+        LOG.warnf("worker %s: job record %s-%d@%d can never be run (%s); it goes to %s",
+                workerId, r.topic(), r.partition(), r.offset(), reason, deadLetterTopic);
+        ProducerRecord<String, String> dead = new ProducerRecord<>(deadLetterTopic, r.key(), r.value());
+        for (Header h : r.headers()) {
+            dead.headers().add(h);
+        }
+        Throwable reasonException = cause != null ? cause : new IllegalArgumentException(reason);
+        header(dead, "dead-letter-exception-class-name", reasonException.getClass().getName());
+        header(dead, "dead-letter-reason", reason);
+        if (cause != null && cause.getCause() != null) {
+            header(dead, "dead-letter-cause-class-name", cause.getCause().getClass().getName());
+            header(dead, "dead-letter-cause", String.valueOf(cause.getCause().getMessage()));
+        }
+        header(dead, "dead-letter-topic", r.topic());
+        header(dead, "dead-letter-partition", Integer.toString(r.partition()));
+        header(dead, "dead-letter-offset", Long.toString(r.offset()));
+        try {
+            deadLetters.producer().send(dead).get(15, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while dead-lettering", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not send the record to " + deadLetterTopic + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void header(ProducerRecord<String, String> record, String name, String value) {
+        record.headers().add(new RecordHeader(name, (value == null ? "" : value).getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Graceful stop: finishes the current job, then leaves the group. */

@@ -1,6 +1,7 @@
 package dev.companion.image.events;
 
 import dev.companion.common.events.EventReader;
+import dev.companion.common.outbox.EventProducer;
 import dev.companion.image.config.ImageConfig;
 import dev.companion.image.repository.WorkerRepository;
 import dev.companion.image.service.ImageJobProcessor;
@@ -33,17 +34,19 @@ public class ImageWorkers {
     private final ImageJobProcessor processor;
     private final EventReader reader;
     private final WorkerRepository registry;
+    private final EventProducer producer;
     private final String bootstrap;
     private final String processId;
     private final AtomicInteger sequence = new AtomicInteger();
     private final List<ImageJobWorker> workers = new CopyOnWriteArrayList<>();
 
     public ImageWorkers(ImageConfig config, ImageJobProcessor processor, EventReader reader, WorkerRepository registry,
-                        @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+                        EventProducer producer, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
         this.config = config;
         this.processor = processor;
         this.reader = reader;
         this.registry = registry;
+        this.producer = producer;
         this.bootstrap = bootstrap;
         this.processId = hostName() + "-" + ManagementFactory.getRuntimeMXBean().getPid();
     }
@@ -67,7 +70,7 @@ public class ImageWorkers {
     /** Starts one more job slot in this process (also how a test adds a second worker). */
     public ImageJobWorker startWorker() {
         ImageJobWorker w = new ImageJobWorker(processId + "-" + sequence.incrementAndGet(), bootstrap,
-                config.worker().groupId(), processor, reader);
+                config.worker().groupId(), processor, reader, producer, config.worker().deadLetterTopic());
         workers.add(w);
         Thread t = new Thread(w, "image-worker-" + w.workerId());
         t.setDaemon(true);

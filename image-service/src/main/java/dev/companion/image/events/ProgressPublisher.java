@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.companion.common.events.EventEnvelope;
 import dev.companion.common.outbox.EventProducer;
-import dev.companion.common.events.Topics;
+import dev.companion.events.ImageProgress;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -14,8 +14,8 @@ import org.jboss.logging.Logger;
 import java.nio.charset.StandardCharsets;
 
 /**
- * {@code image.progress} goes straight to Kafka (same envelope and key as outbox events): it is
- * ephemeral, and losing one only makes a progress bar skip a step.
+ * {@code image.progress} goes straight to Kafka (same envelope, topic and key as outbox events, built from
+ * the typed {@link ImageProgress}): it is ephemeral, and losing one only makes a progress bar skip a step.
  */
 @ApplicationScoped
 public class ProgressPublisher {
@@ -30,10 +30,10 @@ public class ProgressPublisher {
         this.eventProducer = eventProducer;
     }
 
-    public void publish(String userId, String requestId, ImageEvents.Progress progress) {
-        EventEnvelope envelope = EventEnvelope.create(ImageEvents.PROGRESS, userId, requestId, mapper.valueToTree(progress));
+    public void publish(String userId, String requestId, ImageProgress progress) {
+        EventEnvelope envelope = EventEnvelope.create(progress.type(), userId, requestId, mapper.valueToTree(progress));
         try {
-            ProducerRecord<String, String> record = new ProducerRecord<>(Topics.IMAGE_EVENTS, progress.generationId(),
+            ProducerRecord<String, String> record = new ProducerRecord<>(progress.topic(), progress.key(),
                     mapper.writeValueAsString(envelope));
             record.headers().add(new RecordHeader("ce_id", envelope.id().getBytes(StandardCharsets.UTF_8)));
             record.headers().add(new RecordHeader("ce_type", envelope.type().getBytes(StandardCharsets.UTF_8)));

@@ -1,8 +1,8 @@
 package dev.companion.image.mapping;
 
 import dev.companion.common.api.ErrorResponse;
+import dev.companion.events.GeneratedImage;
 import dev.companion.image.client.ImageStorage;
-import dev.companion.image.events.ImageEvents;
 import dev.companion.image.model.GenerationStatus;
 import dev.companion.image.model.ImageGeneration;
 import dev.companion.image.model.StoredImage;
@@ -28,8 +28,9 @@ public class ImageMapper {
                 i.generationId, i.chatId, i.projectId, i.prompt, i.storageKey);
     }
 
-    public ImageEvents.CompletedImage completed(StoredImage i) {
-        return new ImageEvents.CompletedImage(i.id, storage.presignedUrl(i.storageKey), storage.presignedUrl(i.thumbnailKey),
+    /** One image of image.complete: the seed's fields, fresh presigned URLs, and what read models keep. */
+    public GeneratedImage completed(StoredImage i) {
+        return new GeneratedImage(i.id, storage.presignedUrl(i.storageKey), storage.presignedUrl(i.thumbnailKey),
                 i.size(), i.format, ErrorResponse.Timestamps.format(i.createdAt), i.width, i.height, i.bytes, i.checksum,
                 i.storageKey);
     }

@@ -2,12 +2,14 @@ package dev.companion.image.service;
 
 import dev.companion.common.api.ApiException;
 import dev.companion.common.api.ErrorCode;
-import dev.companion.common.events.Topics;
 import dev.companion.common.id.Ids;
 import dev.companion.common.outbox.Outbox;
+import dev.companion.events.ErrorInfo;
+import dev.companion.events.ImageFailed;
+import dev.companion.events.ImageOptions;
+import dev.companion.events.ImageRequested;
 import dev.companion.image.client.ImageProviders;
 import dev.companion.image.config.ImageConfig;
-import dev.companion.image.events.ImageEvents;
 import dev.companion.image.mapping.ImageMapper;
 import dev.companion.image.model.ChatRef;
 import dev.companion.image.model.GenerationStatus;
@@ -81,7 +83,7 @@ public class GenerationService {
                 .flatMap(chat -> {
                     ImageGeneration g = newGeneration(userId, req, model, (ChatRef) chat);
                     return generations.persist(g)
-                            .flatMap(saved -> outbox.publish(Topics.IMAGE_JOBS, g.id, ImageEvents.REQUESTED, userId, requested(g)))
+                            .flatMap(saved -> outbox.publish(requested(g), userId))
                             .flatMap(e -> generations.flush())
                             .flatMap(x -> estimate(g.id))
                             .map(est -> mapper.view(g, List.of(), est.queuePosition(), est.seconds()));
@@ -114,8 +116,7 @@ public class GenerationService {
                     g.errorMessage = "Cancelled by the user";
                     g.completedAt = Instant.now();
                     g.updatedAt = g.completedAt;
-                    return outbox.publish(Topics.IMAGE_EVENTS, g.id, ImageEvents.FAILED, userId,
-                                    new ImageEvents.Failed(g.id, new ImageEvents.Error("CANCELLED", g.errorMessage)))
+                    return outbox.publish(new ImageFailed(g.id, new ErrorInfo("CANCELLED", g.errorMessage)), userId)
                             .map(e -> mapper.view(g, List.of(), null, null));
                 }));
     }
@@ -157,8 +158,9 @@ public class GenerationService {
         return g;
     }
 
-    static ImageEvents.Requested requested(ImageGeneration g) {
-        return new ImageEvents.Requested(g.id, g.userId, g.prompt, g.chatId, g.projectId,
-                new ImageEvents.Options(g.model, g.size, g.quality, g.style, g.n));
+    /** The job of {@code g} on image.jobs (keyed by the generation), as the API queues it and the sweeper re-queues it. */
+    static ImageRequested requested(ImageGeneration g) {
+        return new ImageRequested(g.id, g.userId, g.prompt, g.chatId, g.projectId,
+                new ImageOptions(g.model, g.size, g.quality, g.style, g.n));
     }
 }

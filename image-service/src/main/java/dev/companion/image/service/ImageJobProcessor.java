@@ -1,13 +1,15 @@
 package dev.companion.image.service;
 
-import dev.companion.common.events.Topics;
 import dev.companion.common.outbox.Outbox;
+import dev.companion.events.ErrorInfo;
+import dev.companion.events.ImageComplete;
+import dev.companion.events.ImageFailed;
+import dev.companion.events.ImageProgress;
 import dev.companion.image.client.ImageProviders;
 import dev.companion.image.client.ImageSpec;
 import dev.companion.image.client.ImageStorage;
 import dev.companion.image.client.ProviderException;
 import dev.companion.image.config.ImageConfig;
-import dev.companion.image.events.ImageEvents;
 import dev.companion.image.events.ProgressPublisher;
 import dev.companion.image.mapping.ImageMapper;
 import dev.companion.image.model.GenerationStatus;
@@ -157,8 +159,7 @@ public class ImageJobProcessor {
             }
             boolean failed = await(requestId, () -> Panache.withTransaction(() -> generations
                     .finishIfOwner(generationId, workerId, GenerationStatus.FAILED, code, message)
-                    .flatMap(ok -> ok ? outbox.publish(Topics.IMAGE_EVENTS, g.id, ImageEvents.FAILED, g.userId,
-                            new ImageEvents.Failed(g.id, new ImageEvents.Error(code, message))).replaceWith(true)
+                    .flatMap(ok -> ok ? outbox.publish(new ImageFailed(g.id, new ErrorInfo(code, message)), g.userId).replaceWith(true)
                             : Uni.createFrom().item(false))));
             LOG.warnf("job %s failed (%s): %s", generationId, code, message);
             return failed ? Outcome.FAILED : Outcome.LOST;
@@ -177,9 +178,8 @@ public class ImageJobProcessor {
                 chain = chain.flatMap(x -> images.insertIfAbsent(s)).replaceWithVoid();
             }
             return chain.flatMap(x -> images.findByGeneration(g.id))
-                    .flatMap(rows -> outbox.publish(Topics.IMAGE_EVENTS, g.id, ImageEvents.COMPLETE, g.userId,
-                            new ImageEvents.Complete(g.id, g.chatId, g.projectId, g.prompt,
-                                    rows.stream().map(mapper::completed).toList())))
+                    .flatMap(rows -> outbox.publish(new ImageComplete(g.id, g.chatId, g.projectId, g.prompt,
+                            rows.stream().map(mapper::completed).toList()), g.userId))
                     .replaceWith(true);
         });
     }
@@ -218,7 +218,7 @@ public class ImageJobProcessor {
     private void report(ImageGeneration g, String requestId, int value, String status, AtomicInteger last) {
         if (value > last.get()) {
             last.set(value);
-            progress.publish(g.userId, requestId, new ImageEvents.Progress(g.id, value, status));
+            progress.publish(g.userId, requestId, new ImageProgress(g.id, value, status));
         }
     }
 

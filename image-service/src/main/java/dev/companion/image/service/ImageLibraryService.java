@@ -3,11 +3,9 @@ package dev.companion.image.service;
 import dev.companion.common.api.ApiException;
 import dev.companion.common.api.PageRequest;
 import dev.companion.common.api.Pagination;
-import dev.companion.common.events.Topics;
 import dev.companion.common.outbox.Outbox;
-import dev.companion.common.outbox.ProcessedEvents;
+import dev.companion.events.ImageDeleted;
 import dev.companion.image.client.ImageStorage;
-import dev.companion.image.events.ImageEvents;
 import dev.companion.image.mapping.ImageMapper;
 import dev.companion.image.model.ChatRef;
 import dev.companion.image.model.ImageGeneration;
@@ -27,14 +25,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /** The user's stored images: listing, reading, deleting, and the clean-up when chats or projects go. */
 @ApplicationScoped
 public class ImageLibraryService {
-
-    private static final String CHAT_CONSUMER = "image-service.chat-events";
-    private static final String PROJECT_CONSUMER = "image-service.project-events";
 
     private final ImageRepository images;
     private final GenerationRepository generations;
@@ -42,18 +38,16 @@ public class ImageLibraryService {
     private final ImageStorage storage;
     private final ImageMapper mapper;
     private final Outbox outbox;
-    private final ProcessedEvents processed;
     private final Vertx vertx;
 
     public ImageLibraryService(ImageRepository images, GenerationRepository generations, ChatRefRepository chats,
-                               ImageStorage storage, ImageMapper mapper, Outbox outbox, ProcessedEvents processed, Vertx vertx) {
+                               ImageStorage storage, ImageMapper mapper, Outbox outbox, Vertx vertx) {
         this.images = images;
         this.generations = generations;
         this.chats = chats;
         this.storage = storage;
         this.mapper = mapper;
         this.outbox = outbox;
-        this.processed = processed;
         this.vertx = vertx;
     }
 
@@ -87,68 +81,62 @@ public class ImageLibraryService {
         return Panache.withTransaction(() -> images.findOwned(imageId, userId)
                         .onItem().ifNull().failWith(() -> ApiException.notFound("image", imageId))
                         .flatMap(img -> images.delete(img)
-                                .flatMap(x -> outbox.publish(Topics.IMAGE_EVENTS, img.generationId, ImageEvents.DELETED, userId,
-                                        new ImageEvents.Deleted(List.of(img.id), img.generationId, img.chatId, img.projectId)))
+                                .flatMap(x -> outbox.publish(new ImageDeleted(List.of(img.id), img.generationId, img.chatId, img.projectId), userId))
                                 .replaceWith(img)))
                 .flatMap(img -> removeObjects(List.of(img)));
     }
 
-    public Uni<Void> rememberChat(String eventId, String chatId, String projectId, String userId) {
+    /**
+     * chat.created/updated: the chat read model. Runs inside the consumer's transaction
+     * ({@code ChatEventsConsumer} on IdempotentConsumer, which records the event as applied in it).
+     */
+    public Uni<Void> rememberChat(String chatId, String projectId, String userId) {
         if (chatId == null || projectId == null || userId == null) {
-            return Uni.createFrom().voidItem();
+            // every chat has an id, a project and an owner: a snapshot without them can never be applied
+            return Uni.createFrom().failure(new IllegalArgumentException("chat snapshot without id, projectId or userId"));
         }
-        return Panache.withTransaction(() -> processed.firstDelivery(CHAT_CONSUMER, eventId).flatMap(first -> {
-            if (!first) {
-                return Uni.createFrom().voidItem();
-            }
-            return chats.upsert(chatId, projectId, userId);
-        }));
+        return chats.upsert(chatId, projectId, userId);
     }
 
-    public Uni<Void> chatDeleted(String eventId, String chatId) {
+    /** chat.deleted: the chat's images (objects and rows), generations and read-model row; in the consumer's transaction. */
+    public Uni<Void> chatDeleted(String chatId) {
         if (chatId == null) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().failure(new IllegalArgumentException("chat.deleted without id"));
         }
-        return purge(CHAT_CONSUMER, eventId, () -> images.findByChat(chatId), () -> generations.findByChat(chatId),
+        return purge(() -> images.findByChat(chatId), () -> generations.findByChat(chatId),
                 () -> chats.deleteById(chatId).replaceWithVoid());
     }
 
-    public Uni<Void> projectDeleted(String eventId, String projectId) {
+    /** project.deleted: the project's images, generations and chats; in the consumer's transaction. */
+    public Uni<Void> projectDeleted(String projectId) {
         if (projectId == null) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().failure(new IllegalArgumentException("project.deleted without id"));
         }
-        return purge(PROJECT_CONSUMER, eventId, () -> images.findByProject(projectId), () -> generations.findByProject(projectId),
+        return purge(() -> images.findByProject(projectId), () -> generations.findByProject(projectId),
                 () -> chats.deleteByProject(projectId).replaceWithVoid());
     }
 
     /**
-     * Objects first (idempotent, so a redelivered event just repeats it), then in one transaction: the
-     * de-dup mark, the rows and one image.deleted per generation that had images.
+     * Inside the consumer's transaction: the objects first (idempotent; if anything after them fails, the
+     * transaction and its de-dup mark roll back and the redelivery removes them again, so no object outlives
+     * its row), then the rows and one image.deleted per generation that had images.
      */
-    private Uni<Void> purge(String consumer, String eventId, java.util.function.Supplier<Uni<List<StoredImage>>> findImages,
-                            java.util.function.Supplier<Uni<List<ImageGeneration>>> findGenerations,
-                            java.util.function.Supplier<Uni<Void>> dropChats) {
-        return Panache.withSession(findImages::get)
-                .flatMap(this::removeObjects)
-                .flatMap(x -> Panache.withTransaction(() -> processed.firstDelivery(consumer, eventId).flatMap(first -> {
-                    if (!first) {
-                        return Uni.createFrom().voidItem();
-                    }
-                    return findImages.get().flatMap(imgs -> findGenerations.get().flatMap(gens -> {
-                        Map<String, List<StoredImage>> byGen = imgs.stream().collect(Collectors.groupingBy(i -> i.generationId));
-                        Uni<Void> chain = Uni.createFrom().voidItem();
-                        for (ImageGeneration g : gens) {
-                            List<StoredImage> mine = byGen.getOrDefault(g.id, List.of());
-                            if (!mine.isEmpty()) {
-                                chain = chain.flatMap(y -> outbox.publish(Topics.IMAGE_EVENTS, g.id, ImageEvents.DELETED, g.userId,
-                                        new ImageEvents.Deleted(mine.stream().map(i -> i.id).toList(), g.id, g.chatId, g.projectId))
-                                        .replaceWithVoid());
-                            }
-                            chain = chain.flatMap(y -> generations.delete(g));
-                        }
-                        return chain.flatMap(y -> dropChats.get());
-                    }));
-                })));
+    private Uni<Void> purge(Supplier<Uni<List<StoredImage>>> findImages, Supplier<Uni<List<ImageGeneration>>> findGenerations,
+                            Supplier<Uni<Void>> dropChats) {
+        return findImages.get().flatMap(imgs -> removeObjects(imgs).flatMap(x -> findGenerations.get()).flatMap(gens -> {
+            Map<String, List<StoredImage>> byGen = imgs.stream().collect(Collectors.groupingBy(i -> i.generationId));
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (ImageGeneration g : gens) {
+                List<StoredImage> mine = byGen.getOrDefault(g.id, List.of());
+                if (!mine.isEmpty()) {
+                    chain = chain.flatMap(y -> outbox.publish(
+                            new ImageDeleted(mine.stream().map(i -> i.id).toList(), g.id, g.chatId, g.projectId), g.userId)
+                            .replaceWithVoid());
+                }
+                chain = chain.flatMap(y -> generations.delete(g));
+            }
+            return chain.flatMap(y -> dropChats.get());
+        }));
     }
 
     private Uni<Void> removeObjects(List<StoredImage> imgs) {

@@ -1,9 +1,9 @@
 package dev.companion.image.service;
 
-import dev.companion.common.events.Topics;
 import dev.companion.common.outbox.Outbox;
+import dev.companion.events.ErrorInfo;
+import dev.companion.events.ImageFailed;
 import dev.companion.image.config.ImageConfig;
-import dev.companion.image.events.ImageEvents;
 import dev.companion.image.model.GenerationStatus;
 import dev.companion.image.model.ImageGeneration;
 import dev.companion.image.repository.GenerationRepository;
@@ -66,12 +66,10 @@ public class LeaseSweeper {
             g.errorCode = "WORKER_LOST";
             g.errorMessage = "The job lost its worker " + g.attempts + " times";
             g.completedAt = now;
-            return outbox.publish(Topics.IMAGE_EVENTS, g.id, ImageEvents.FAILED, g.userId,
-                    new ImageEvents.Failed(g.id, new ImageEvents.Error(g.errorCode, g.errorMessage))).replaceWithVoid();
+            return outbox.publish(new ImageFailed(g.id, new ErrorInfo(g.errorCode, g.errorMessage)), g.userId).replaceWithVoid();
         }
         g.status = GenerationStatus.QUEUED.db();
         g.progress = 0;
-        return outbox.publish(Topics.IMAGE_JOBS, g.id, ImageEvents.REQUESTED, g.userId, GenerationService.requested(g))
-                .replaceWithVoid();
+        return outbox.publish(GenerationService.requested(g), g.userId).replaceWithVoid();
     }
 }
