@@ -1,6 +1,9 @@
 package dev.companion.download;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.companion.download.repository.BlockingDb;
+import dev.companion.events.DownloadFailed;
+import dev.companion.events.DownloadReady;
 import dev.companion.testing.LocalInfraResource;
 import dev.companion.testing.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -48,6 +51,9 @@ class BulkDownloadTest {
 
     @Inject
     BlockingDb db;
+
+    @Inject
+    ObjectMapper mapper;
 
     @BeforeEach
     void seedOnce() {
@@ -255,6 +261,10 @@ class BulkDownloadTest {
             assertThat(event.getString("data.downloadId")).isEqualTo(id);
             assertThat(event.getInt("data.fileCount")).isEqualTo(7);
             assertThat(event.getString("data.format")).isEqualTo("png");
+            DownloadReady typed = OutboxWire.decode(mapper, ready.value(), DownloadReady.class);
+            assertThat(typed.downloadType()).isEqualTo("bulk");
+            assertThat(typed.downloadUrl()).isNotNull();
+            assertThat(typed.files()).isNull();
 
             JsonPath status = given().auth().oauth2(TestTokens.forUser(user)).get("/v1/downloads/" + id)
                     .then().statusCode(200).extract().jsonPath();
@@ -285,8 +295,11 @@ class BulkDownloadTest {
             Response r = bulk(user, "{\"imageIds\":" + ids(many.toArray(TestData.Seeded[]::new)).replace("]", ",\"" + broken + "\"]") + "}");
             assertThat(r.statusCode()).as(r.body().asString()).isEqualTo(202);
             String id = r.jsonPath().getString("data.id");
-            JsonPath event = new JsonPath(TestData.find(consumer, id, Duration.ofSeconds(60)).value());
+            ConsumerRecord<String, String> failed = TestData.find(consumer, id, Duration.ofSeconds(60));
+            assertThat(failed.key()).isEqualTo(user);
+            JsonPath event = new JsonPath(failed.value());
             assertThat(event.getString("type")).isEqualTo("download.failed");
+            assertThat(OutboxWire.decode(mapper, failed.value(), DownloadFailed.class).error().code()).isEqualTo("SERVER_ERROR");
             assertThat(event.getString("data.downloadId")).isEqualTo(id);
             assertThat(event.getString("data.error.code")).isEqualTo("SERVER_ERROR");
             given().auth().oauth2(TestTokens.forUser(user)).get("/v1/downloads/" + id).then().statusCode(200)

@@ -11,6 +11,9 @@ public interface DownloadConfig {
 
     S3 s3();
 
+    /** What one request may cost (issue #15): pixels, decoded bytes, conversions at once, bundles queued. */
+    Limits limits();
+
     /** How long a download link (and its object) lives. */
     @WithDefault("PT1H")
     Duration linkTtl();
@@ -34,6 +37,42 @@ public interface DownloadConfig {
     /** How often expired downloads are deleted from S3 ({@code off} disables the schedule). */
     @WithDefault("60s")
     String sweepInterval();
+
+    interface Limits {
+        /**
+         * Pixels of any image the service renders (the output of a conversion: 4 bytes each while encoding).
+         * Beyond it a single or sync download is 400 {@code VALIDATION_ERROR} naming width/height.
+         */
+        @WithDefault("16777216")
+        long maxOutputPixels();
+
+        /**
+         * width × height × bytes per pixel of a source as ImageIO would decode it, read from the header
+         * before anything is decoded; beyond it the image is refused (400 / the bundle fails).
+         */
+        @WithDefault("67108864")
+        long maxDecodedBytes();
+
+        /** Conversions (header, decode, resize, encode) running at once; 0 = the available processors. */
+        @WithDefault("0")
+        int conversionConcurrency();
+
+        /** Conversions waiting for a thread; one more is 503 {@code SERVICE_UNAVAILABLE} + Retry-After. */
+        @WithDefault("8")
+        int conversionQueue();
+
+        /** Longest a conversion waits for a thread before it is refused with 503. */
+        @WithDefault("10s")
+        Duration conversionMaxWait();
+
+        /** Background bundles one user may have processing at once; the next is 429 {@code RATE_LIMIT}. */
+        @WithDefault("3")
+        int maxQueuedBundlesPerUser();
+
+        /** {@code Retry-After} of the 429 for too many queued bundles. */
+        @WithDefault("10s")
+        Duration busyRetryAfter();
+    }
 
     interface S3 {
         String endpoint();

@@ -2,48 +2,69 @@ package dev.companion.download.events;
 
 import dev.companion.common.events.EventEnvelope;
 import dev.companion.common.events.EventReader;
-import dev.companion.common.outbox.ProcessedEvents;
+import dev.companion.common.outbox.IdempotentConsumer;
 import dev.companion.download.model.ImageRef;
 import dev.companion.download.repository.ChatRefRepository;
 import dev.companion.download.repository.DownloadRepository;
 import dev.companion.download.repository.ImageRefRepository;
 import dev.companion.download.repository.ProjectRefRepository;
-import io.quarkus.hibernate.reactive.panache.Panache;
+import dev.companion.events.ChatCreated;
+import dev.companion.events.ChatDeleted;
+import dev.companion.events.ChatEvent;
+import dev.companion.events.ChatSnapshot;
+import dev.companion.events.ChatUpdated;
+import dev.companion.events.GeneratedImage;
+import dev.companion.events.ImageComplete;
+import dev.companion.events.ImageDeleted;
+import dev.companion.events.ImageEvent;
+import dev.companion.events.ProjectArchived;
+import dev.companion.events.ProjectCreated;
+import dev.companion.events.ProjectDeleted;
+import dev.companion.events.ProjectEvent;
+import dev.companion.events.ProjectSnapshot;
+import dev.companion.events.ProjectUpdated;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
 
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.function.Function;
+import java.util.Set;
 
 /**
  * Keeps the read models (images, project names, chat names) from image.events, project.events and
- * chat.events. Each event is applied once: de-duplicated by id in the same transaction as the change.
- * The rows are written by the repositories' upserts, the same statements {@code KnownRefs} uses for what
- * it learns from the owners directly, so an event and an owner's answer about the same thing converge.
- * A failing transaction (database away) is retried; an unreadable payload is logged and skipped.
+ * chat.events, decoded into the typed records of the {@code events} module. Each event is applied once
+ * ({@link IdempotentConsumer}: de-duplicated by id in the same transaction as the change, one retry
+ * policy, then the group's dead-letter topic {@code download-service.dlt}); the types it does not use
+ * (progress, chunks, messages, instruction sets) pass without a transaction. The rows are written by the
+ * repositories' upserts, the same statements {@code KnownRefs} uses for what it learns from the owners
+ * directly, so an event and an owner's answer about the same thing converge (and a project's or chat's
+ * older state, by its {@code updatedAt}, never overwrites a newer one).
  */
 @ApplicationScoped
 public class ReadModelConsumer {
 
-    private static final Logger LOG = Logger.getLogger(ReadModelConsumer.class);
+    static final String IMAGES = "download-service.images";
+    static final String PROJECTS = "download-service.projects";
+    static final String CHATS = "download-service.chats";
 
+    private static final Set<String> IMAGE_TYPES = Set.of(ImageComplete.TYPE, ImageDeleted.TYPE);
+    private static final Set<String> PROJECT_TYPES = Set.of(ProjectCreated.TYPE, ProjectUpdated.TYPE, ProjectArchived.TYPE,
+            ProjectDeleted.TYPE);
+    private static final Set<String> CHAT_TYPES = Set.of(ChatCreated.TYPE, ChatUpdated.TYPE, ChatDeleted.TYPE);
+
+    private final IdempotentConsumer consumer;
     private final EventReader reader;
-    private final ProcessedEvents processed;
     private final ImageRefRepository images;
     private final ProjectRefRepository projects;
     private final ChatRefRepository chats;
     private final DownloadRepository downloads;
 
-    public ReadModelConsumer(EventReader reader, ProcessedEvents processed, ImageRefRepository images,
+    public ReadModelConsumer(IdempotentConsumer consumer, EventReader reader, ImageRefRepository images,
                              ProjectRefRepository projects, ChatRefRepository chats, DownloadRepository downloads) {
+        this.consumer = consumer;
         this.reader = reader;
-        this.processed = processed;
         this.images = images;
         this.projects = projects;
         this.chats = chats;
@@ -51,76 +72,91 @@ public class ReadModelConsumer {
     }
 
     @Incoming("image-events")
-    @Retry(maxRetries = 10, delay = 1, delayUnit = ChronoUnit.SECONDS, abortOn = IllegalArgumentException.class)
     public Uni<Void> onImageEvent(String value) {
-        return once("download-service.images", value, event -> switch (event.type()) {
-            case "image.complete" -> imageComplete(event);
-            case "image.deleted" -> imageDeleted(event);
-            default -> Uni.createFrom().voidItem();
-        });
+        return consumer.consume(IMAGES, value, IMAGE_TYPES::contains, this::applyImageEvent);
     }
 
     @Incoming("project-events")
-    @Retry(maxRetries = 10, delay = 1, delayUnit = ChronoUnit.SECONDS, abortOn = IllegalArgumentException.class)
     public Uni<Void> onProjectEvent(String value) {
-        return once("download-service.projects", value, event -> switch (event.type()) {
-            case "project.created", "project.updated", "project.archived" -> projectChanged(event);
-            case "project.deleted" -> projectDeleted(event);
-            default -> Uni.createFrom().voidItem();
-        });
+        return consumer.consume(PROJECTS, value, PROJECT_TYPES::contains, this::applyProjectEvent);
     }
 
     @Incoming("chat-events")
-    @Retry(maxRetries = 10, delay = 1, delayUnit = ChronoUnit.SECONDS, abortOn = IllegalArgumentException.class)
     public Uni<Void> onChatEvent(String value) {
-        return once("download-service.chats", value, event -> switch (event.type()) {
-            case "chat.created", "chat.updated" -> chatChanged(event);
-            case "chat.deleted" -> chats.deleteById(reader.data(event, InboundEvents.Chat.class).id()).replaceWithVoid();
-            default -> Uni.createFrom().voidItem();
-        });
+        return consumer.consume(CHATS, value, CHAT_TYPES::contains, this::applyChatEvent);
     }
 
-    private Uni<Void> once(String consumer, String value, Function<EventEnvelope, Uni<Void>> apply) {
-        EventEnvelope event = reader.read(value);
-        if (event == null) {
-            LOG.warnf("%s: skipped a value that is not an event envelope", consumer);
-            return Uni.createFrom().voidItem();
+    Uni<Void> applyImageEvent(EventEnvelope event) {
+        ImageEvent e = reader.decode(event, ImageEvent.class).orElse(null);
+        if (e instanceof ImageComplete c) {
+            return imageComplete(event, c);
         }
-        return Panache.withTransaction(() -> processed.firstDelivery(consumer, event.id())
-                .flatMap(first -> first ? apply.apply(event) : Uni.createFrom().voidItem()));
+        if (e instanceof ImageDeleted d) {
+            return imageDeleted(event, d);
+        }
+        return Uni.createFrom().voidItem();
     }
 
-    private Uni<Void> imageComplete(EventEnvelope event) {
-        InboundEvents.ImageComplete data = reader.data(event, InboundEvents.ImageComplete.class);
+    Uni<Void> applyProjectEvent(EventEnvelope event) {
+        ProjectEvent e = reader.decode(event, ProjectEvent.class).orElse(null);
+        if (e instanceof ProjectSnapshot p) {
+            return projects.upsert(p.id(), p.userId() != null ? p.userId() : event.userId(),
+                    p.name() == null ? p.id() : p.name(), instant(p.updatedAt(), event.occurredAt()));
+        }
+        if (e instanceof ProjectDeleted d) {
+            return projectDeleted(event, d);
+        }
+        return Uni.createFrom().voidItem();
+    }
+
+    Uni<Void> applyChatEvent(EventEnvelope event) {
+        ChatEvent e = reader.decode(event, ChatEvent.class).orElse(null);
+        if (e instanceof ChatSnapshot c) {
+            return chats.upsert(c.id(), c.userId() != null ? c.userId() : event.userId(), c.projectId(),
+                    c.name() == null ? c.id() : c.name(), instant(c.updatedAt(), event.occurredAt()));
+        }
+        if (e instanceof ChatDeleted d) {
+            return chats.deleteById(d.id()).replaceWithVoid();
+        }
+        return Uni.createFrom().voidItem();
+    }
+
+    private Uni<Void> imageComplete(EventEnvelope event, ImageComplete data) {
         if (data.images() == null || event.userId() == null) {
             return Uni.createFrom().voidItem();
         }
+        // one after the other: a reactive session runs one statement at a time
         Uni<Void> chain = Uni.createFrom().voidItem();
-        for (InboundEvents.Image image : data.images()) {
-            if (image.id() == null || image.storageKey() == null) {
+        for (GeneratedImage image : data.images()) {
+            if (image == null || image.id() == null || image.storageKey() == null) {
                 continue;
             }
-            ImageRef ref = new ImageRef();
-            ref.id = image.id();
-            ref.userId = event.userId();
-            ref.generationId = data.generationId();
-            ref.chatId = data.chatId();
-            ref.projectId = data.projectId();
-            ref.prompt = data.prompt();
-            ref.format = image.format();
-            int[] size = dimensions(image);
-            ref.width = size[0] > 0 ? size[0] : null;
-            ref.height = size[1] > 0 ? size[1] : null;
-            ref.bytes = image.bytes();
-            ref.storageKey = image.storageKey();
-            ref.createdAt = instant(image.createdAt(), event.occurredAt());
+            ImageRef ref = toRef(event, data, image);
             chain = chain.flatMap(v -> images.upsert(ref));
         }
         return chain;
     }
 
-    private Uni<Void> imageDeleted(EventEnvelope event) {
-        InboundEvents.ImageDeleted data = reader.data(event, InboundEvents.ImageDeleted.class);
+    static ImageRef toRef(EventEnvelope event, ImageComplete data, GeneratedImage image) {
+        ImageRef ref = new ImageRef();
+        ref.id = image.id();
+        ref.userId = event.userId();
+        ref.generationId = data.generationId();
+        ref.chatId = data.chatId();
+        ref.projectId = data.projectId();
+        ref.prompt = data.prompt();
+        ref.format = image.format();
+        int[] size = dimensions(image);
+        ref.width = size[0] > 0 ? size[0] : null;
+        ref.height = size[1] > 0 ? size[1] : null;
+        // the record's bytes is a primitive: 0 is "not said" (no image has none)
+        ref.bytes = image.bytes() > 0 ? image.bytes() : null;
+        ref.storageKey = image.storageKey();
+        ref.createdAt = instant(image.createdAt(), event.occurredAt());
+        return ref;
+    }
+
+    private Uni<Void> imageDeleted(EventEnvelope event, ImageDeleted data) {
         List<String> ids = data.imageIds();
         if (ids == null || ids.isEmpty() || event.userId() == null) {
             return Uni.createFrom().voidItem();
@@ -130,14 +166,7 @@ public class ReadModelConsumer {
                 .replaceWithVoid();
     }
 
-    private Uni<Void> projectChanged(EventEnvelope event) {
-        InboundEvents.Project data = reader.data(event, InboundEvents.Project.class);
-        return projects.upsert(data.id(), data.userId() != null ? data.userId() : event.userId(),
-                data.name() == null ? data.id() : data.name(), instant(data.updatedAt(), event.occurredAt()));
-    }
-
-    private Uni<Void> projectDeleted(EventEnvelope event) {
-        InboundEvents.Project data = reader.data(event, InboundEvents.Project.class);
+    private Uni<Void> projectDeleted(EventEnvelope event, ProjectDeleted data) {
         String userId = data.userId() != null ? data.userId() : event.userId();
         return projects.delete("id = ?1 and userId = ?2", data.id(), userId)
                 .flatMap(n -> images.deleteByProject(userId, data.id()))
@@ -146,15 +175,13 @@ public class ReadModelConsumer {
                 .replaceWithVoid();
     }
 
-    private Uni<Void> chatChanged(EventEnvelope event) {
-        InboundEvents.Chat data = reader.data(event, InboundEvents.Chat.class);
-        return chats.upsert(data.id(), data.userId() != null ? data.userId() : event.userId(), data.projectId(),
-                data.name() == null ? data.id() : data.name(), instant(data.updatedAt(), event.occurredAt()));
-    }
-
-    /** width/height, or parsed from the seed's {@code size} "WxH" when the metadata is absent. */
-    static int[] dimensions(InboundEvents.Image image) {
-        return ImageRef.dimensions(image.width(), image.height(), image.size());
+    /**
+     * width/height, or parsed from the seed's {@code size} "WxH" when the metadata is absent (the record's
+     * width and height are primitives: absent reads as 0).
+     */
+    static int[] dimensions(GeneratedImage image) {
+        return ImageRef.dimensions(image.width() > 0 ? image.width() : null, image.height() > 0 ? image.height() : null,
+                image.size());
     }
 
     private static Instant instant(String value, String fallback) {

@@ -1,6 +1,7 @@
 package dev.companion.download.repository;
 
 import dev.companion.download.model.Download;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
@@ -16,6 +17,18 @@ public class DownloadRepository implements PanacheRepositoryBase<Download, Strin
 
     public Uni<Download> findOwned(String userId, String id) {
         return find("id = ?1 and userId = ?2 and deleted = false", id, userId).firstResult();
+    }
+
+    /** Serialises a user's bundle budget until the transaction ends (every replica: a PostgreSQL advisory lock). */
+    public Uni<Void> lockUser(String userId) {
+        return Panache.getSession().flatMap(s -> s.createNativeQuery("SELECT pg_advisory_xact_lock(hashtext(?1))")
+                .setParameter(1, "download-user:" + userId).getSingleResult()).replaceWithVoid();
+    }
+
+    /** The user's background bundles still processing, started after {@code since}. */
+    public Uni<Long> countQueued(String userId, Instant since) {
+        return count("userId = ?1 and type = ?2 and status = ?3 and createdAt > ?4", userId, Download.BULK,
+                Download.PROCESSING, since);
     }
 
     /** Newest first. */

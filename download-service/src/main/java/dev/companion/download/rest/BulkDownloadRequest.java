@@ -18,5 +18,6 @@ public record BulkDownloadRequest(
         @Min(1) @Max(4096) Integer height,
         Boolean createZip,
         @Pattern(regexp = "flat|grouped|dated") String folderStructure,
-        @Size(max = 200) String namingPattern) {
+        @Size(max = 200) String namingPattern,
+        Boolean upscale) {
 }

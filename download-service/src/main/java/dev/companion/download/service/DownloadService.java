@@ -6,12 +6,10 @@ import dev.companion.common.api.ApiException;
 import dev.companion.common.api.ErrorResponse;
 import dev.companion.common.api.PageRequest;
 import dev.companion.common.api.Pagination;
-import dev.companion.common.events.Topics;
 import dev.companion.common.id.Ids;
 import dev.companion.common.outbox.Outbox;
 import dev.companion.download.client.ObjectStore;
 import dev.companion.download.config.DownloadConfig;
-import dev.companion.download.events.DownloadEvents;
 import dev.companion.download.model.Download;
 import dev.companion.download.model.DownloadFile;
 import dev.companion.download.model.ImageRef;
@@ -25,6 +23,9 @@ import dev.companion.download.repository.ProjectRefRepository;
 import dev.companion.download.rest.BulkDownloadRequest;
 import dev.companion.download.rest.DownloadViews;
 import dev.companion.download.rest.SingleDownloadRequest;
+import dev.companion.events.DownloadFailed;
+import dev.companion.events.DownloadReady;
+import dev.companion.events.ErrorInfo;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -73,12 +74,14 @@ public class DownloadService {
     private final DownloadConfig config;
     private final ExecutorService jobs;
     private final KnownRefs known;
+    private final ConversionWork conversions;
 
     public DownloadService(BlockingDb db, ImageRefRepository images, ProjectRefRepository projects,
                            ChatRefRepository chats, DownloadRepository downloads, DownloadFileRepository files,
                            ObjectStore store, ImageConverter converter, ZipBundler zipper, Outbox outbox,
-                           ObjectMapper mapper, DownloadConfig config, KnownRefs known) {
+                           ObjectMapper mapper, DownloadConfig config, KnownRefs known, ConversionWork conversions) {
         this.db = db;
+        this.conversions = conversions;
         this.known = known;
         this.images = images;
         this.projects = projects;
@@ -117,17 +120,17 @@ public class DownloadService {
     // ---------------------------------------------------------------- single
 
     public DownloadViews.SingleDownload single(String userId, String imageId, SingleDownloadRequest request, String bearer) {
-        SingleDownloadRequest r = request == null ? new SingleDownloadRequest(null, null, null, null) : request;
+        SingleDownloadRequest r = request == null ? new SingleDownloadRequest(null, null, null, null, null) : request;
         OutputFormat format = OutputFormat.parse(r.format() == null ? "png" : r.format());
         ImageConverter.Options options = new ImageConverter.Options(format,
-                r.quality() == null ? DEFAULT_QUALITY : r.quality(), r.width(), r.height());
+                r.quality() == null ? DEFAULT_QUALITY : r.quality(), r.width(), r.height(), Boolean.TRUE.equals(r.upscale()));
         known.ensureImages(userId, List.of(imageId), bearer);
         Named named = load(userId, List.of(imageId)).get(0);
 
         String id = Ids.newId("dl");
         String fileName = new BundleNaming(BundleNaming.DEFAULT_PATTERN, BundleNaming.Folders.FLAT, format)
                 .pathFor(named.source(), 1);
-        byte[] bytes = convert(named.image(), options);
+        byte[] bytes = convert(named.image(), options, "imageId", false);
         String key = "single/" + id + "/" + fileName;
         store.putDownload(key, bytes, format.contentType());
 
@@ -166,7 +169,8 @@ public class DownloadService {
         BulkOptions options = new BulkOptions(ids, request.format() == null ? "png" : request.format(),
                 request.quality() == null ? DEFAULT_QUALITY : request.quality(), request.width(), request.height(),
                 request.createZip() == null || request.createZip(),
-                request.folderStructure() == null ? "flat" : request.folderStructure(), request.namingPattern());
+                request.folderStructure() == null ? "flat" : request.folderStructure(), request.namingPattern(),
+                Boolean.TRUE.equals(request.upscale()));
         known.ensureImages(userId, ids, bearer);
         List<Named> named = load(userId, ids);
 
@@ -184,12 +188,12 @@ public class DownloadService {
         if (ids.size() > config.syncMaxImages()) {
             d.status = Download.PROCESSING;
             d.request = json(options);
-            db.transaction(() -> downloads.persist(d));
+            persistQueued(d);
             jobs.submit(() -> finishInBackground(id, userId, options));
             return new BulkResult(new DownloadViews.BulkDownload(id, d.status, null, null, d.fileCount, 0, d.format,
                     null, null), true);
         }
-        Built built = build(id, named, options);
+        Built built = build(id, named, options, false);
         d.status = Download.READY;
         apply(d, built, Instant.now());
         db.transaction(() -> downloads.persist(d)
@@ -201,7 +205,7 @@ public class DownloadService {
     void finishInBackground(String id, String userId, BulkOptions options) {
         try {
             List<Named> named = load(userId, options.imageIds());
-            Built built = build(id, named, options);
+            Built built = build(id, named, options, true);
             boolean recorded = db.transaction(() -> downloads.findById(id).flatMap(d -> {
                 if (d == null || !Download.PROCESSING.equals(d.status) || d.deleted) {
                     return Uni.createFrom().item(false);
@@ -210,9 +214,8 @@ public class DownloadService {
                 d.status = Download.READY;
                 DownloadViews.BulkDownload view = bulkView(d, built.files());
                 return persistFiles(built.files())
-                        .flatMap(x -> outbox.publish(Topics.DOWNLOAD_EVENTS, userId, DownloadEvents.READY, userId,
-                                new DownloadEvents.Ready(id, d.type, view.downloadUrl(), view.expiresAt(), d.fileCount,
-                                        d.totalSize, d.format, view.files())))
+                        .flatMap(x -> outbox.publish(new DownloadReady(id, d.type, view.downloadUrl(), view.expiresAt(),
+                                d.fileCount, d.totalSize, d.format, eventFiles(view.files())), userId))
                         .replaceWith(true);
             }));
             if (!recorded) {
@@ -238,14 +241,15 @@ public class DownloadService {
             d.errorCode = code;
             d.errorMessage = message;
             d.completedAt = Instant.now();
-            return outbox.publish(Topics.DOWNLOAD_EVENTS, userId, DownloadEvents.FAILED, userId,
-                    new DownloadEvents.Failed(id, new DownloadViews.Failure(code, message))).replaceWithVoid();
+            return outbox.publish(new DownloadFailed(id, new ErrorInfo(code, message)), userId).replaceWithVoid();
         }));
     }
 
-    Built build(String id, List<Named> named, BulkOptions options) {
+    /** {@code background}: the bundle is accepted already, so a full conversion pool is waited out, not a failure. */
+    Built build(String id, List<Named> named, BulkOptions options, boolean background) {
         OutputFormat format = OutputFormat.parse(options.format());
-        ImageConverter.Options convert = new ImageConverter.Options(format, options.quality(), options.width(), options.height());
+        ImageConverter.Options convert = new ImageConverter.Options(format, options.quality(), options.width(),
+                options.height(), options.upscale());
         BundleNaming naming = new BundleNaming(options.namingPattern(), BundleNaming.Folders.parse(options.folderStructure()), format);
         if (options.createZip()) {
             String zipName = "images-" + LocalDate.now(ZoneOffset.UTC) + ".zip";
@@ -254,7 +258,9 @@ public class DownloadService {
                 long size = zipper.bundle(key, zip -> {
                     int index = 1;
                     for (Named n : named) {
-                        zip.add(naming.pathFor(n.source(), index++), convert(n.image(), convert));
+                        zip.add(naming.pathFor(n.source(), index), convert(n.image(), convert,
+                                "imageIds[" + (index - 1) + "]", background));
+                        index++;
                     }
                 });
                 return new Built(key, zipName, size, named.size(), List.of());
@@ -268,7 +274,7 @@ public class DownloadService {
         try {
             for (Named n : named) {
                 String path = naming.pathFor(n.source(), index);
-                byte[] bytes = convert(n.image(), convert);
+                byte[] bytes = convert(n.image(), convert, "imageIds[" + (index - 1) + "]", background);
                 String key = "bulk/" + id + "/" + path;
                 store.putDownload(key, bytes, format.contentType());
                 DownloadFile f = new DownloadFile();
@@ -372,12 +378,42 @@ public class DownloadService {
         }));
     }
 
-    private byte[] convert(ImageRef image, ImageConverter.Options options) {
-        try (InputStream in = store.openOriginal(image.storageKey)) {
-            return converter.convert(in, image.format, options);
-        } catch (IOException e) {
-            throw new ObjectStore.StorageException("cannot convert image " + image.id, e);
-        }
+    /**
+     * Reads, decodes, resizes and encodes one image on the bounded conversion pool, this thread waiting for
+     * it (503 when the pool is full; a background bundle waits instead, up to {@code stuck-after}). A source
+     * or output over its budget is 400 {@code VALIDATION_ERROR} naming {@code field} (or width/height).
+     */
+    private byte[] convert(ImageRef image, ImageConverter.Options options, String field, boolean background) {
+        java.util.concurrent.Callable<byte[]> task = () -> {
+            try (InputStream in = store.openOriginal(image.storageKey)) {
+                return converter.convert(in, options);
+            } catch (ImageConverter.TooLarge e) {
+                throw e.toApi(field, image.id);
+            } catch (IOException e) {
+                throw new ObjectStore.StorageException("cannot convert image " + image.id, e);
+            }
+        };
+        return background ? conversions.runPatiently(task, config.stuckAfter()) : conversions.run(task);
+    }
+
+    /**
+     * Records a background bundle, unless the user has {@code max-queued-bundles-per-user} processing
+     * already: 429 {@code RATE_LIMIT} + Retry-After. Count and insert run in one transaction under the
+     * user's advisory lock, so concurrent requests (on any replica) cannot both take the last slot.
+     * A bundle older than {@code stuck-after} no longer counts (the sweeper is about to fail it).
+     */
+    private void persistQueued(Download d) {
+        DownloadConfig.Limits limits = config.limits();
+        int max = limits.maxQueuedBundlesPerUser();
+        int retryAfter = (int) Math.max(1, limits.busyRetryAfter().toSeconds());
+        Instant since = d.createdAt.minus(config.stuckAfter());
+        db.transaction(() -> downloads.lockUser(d.userId)
+                .flatMap(x -> downloads.countQueued(d.userId, since))
+                .flatMap(active -> active >= max
+                        ? Uni.createFrom().failure(ApiException.tooMany("maxQueuedBundles", max, active,
+                                "At most " + max + " bundles may be in preparation at once; wait for one to finish",
+                                retryAfter))
+                        : downloads.persist(d)));
     }
 
     private DownloadViews.BulkDownload bulkView(Download d, List<DownloadFile> fileRows) {
@@ -388,6 +424,13 @@ public class DownloadService {
                 .toList();
         return new DownloadViews.BulkDownload(d.id, d.status, url, ErrorResponse.Timestamps.format(d.expiresAt),
                 d.fileCount, d.totalSize, d.format, d.fileName, links);
+    }
+
+    /** The files of a bundle made without a zip, as download.ready carries them; null for a zip. */
+    private static List<dev.companion.events.DownloadFile> eventFiles(List<DownloadViews.FileLink> links) {
+        return links == null ? null : links.stream()
+                .map(f -> new dev.companion.events.DownloadFile(f.imageId(), f.fileName(), f.downloadUrl(), f.size()))
+                .toList();
     }
 
     private static Duration remaining(Download d) {
