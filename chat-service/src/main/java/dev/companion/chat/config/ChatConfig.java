@@ -24,6 +24,31 @@ public interface ChatConfig {
 
     Streaming streaming();
 
+    Limits limits();
+
+    /** What one request or one user may cost; each refusal is the seed's envelope. */
+    interface Limits {
+        /** Characters of a prompt after its {@code {{variables}}} are filled (and a chained batch's {@code {{previous}}}). */
+        @WithDefault("100000")
+        int maxExpandedContent();
+
+        /** Bytes of a prompt's {@code attachments} as JSON, all together (at most 10 of them). */
+        @WithDefault("1048576")
+        int maxAttachmentBytes();
+
+        /** Answers one user may have streaming at once outside batches (send, SSE send, regenerate). */
+        @WithDefault("5")
+        int maxConcurrentAnswers();
+
+        /** Batch items one user may have streaming at once (a parallel batch counts all of its prompts). */
+        @WithDefault("20")
+        int maxConcurrentBatchItems();
+
+        /** {@code Retry-After} of a refusal by one of the concurrency budgets. */
+        @WithDefault("5s")
+        Duration busyRetryAfter();
+    }
+
     interface ModelConfig {
         /** Name of an entry of {@code providers} (by default {@code openai} or {@code offline}). */
         String provider();

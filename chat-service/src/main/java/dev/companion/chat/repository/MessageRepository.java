@@ -2,6 +2,7 @@ package dev.companion.chat.repository;
 
 import dev.companion.chat.model.Message;
 import dev.companion.chat.model.MessageStatus;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Page;
 import io.smallrye.mutiny.Uni;
@@ -32,6 +33,18 @@ public class MessageRepository implements PanacheRepositoryBase<Message, String>
     /** Answers left streaming by a process that stopped (crash or kill). */
     public Uni<List<Message>> findStreaming() {
         return list("status", MessageStatus.STREAMING);
+    }
+
+    /** Serialises the concurrency budgets of one user until the transaction ends (any replica). */
+    public Uni<Void> lockUser(String userId) {
+        return Panache.getSession().flatMap(s -> s.createNativeQuery("SELECT pg_advisory_xact_lock(hashtext(?1))")
+                .setParameter(1, "chat-user:" + userId).getSingleResult()).replaceWithVoid();
+    }
+
+    /** The user's answers streaming now: those of batches, or all others. */
+    public Uni<Long> countStreamingOfUser(String userId, boolean ofBatches) {
+        return count("userId = ?1 and status = ?2 and role = ?3 and batchId is " + (ofBatches ? "not null" : "null"),
+                userId, MessageStatus.STREAMING, Message.ROLE_ASSISTANT);
     }
 
     public Uni<Long> deleteOfChat(String chatId) {

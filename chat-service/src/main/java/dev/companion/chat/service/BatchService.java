@@ -34,6 +34,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -87,7 +89,14 @@ public class BatchService {
         Duration timeout = request.options() != null && request.options().timeout() != null
                 ? Duration.ofMillis(request.options().timeout()) : config.streaming().defaultBatchTimeout();
         Plan plan = new Plan(Ids.newId("batch"), chatId, userId, mode, continueOnError, timeout, request.prompts(), RequestIds.current());
-        return Panache.withTransaction(() -> messages.lockChat(chatId, userId).flatMap(chat -> {
+        List<String> firstContents = new ArrayList<>();
+        for (int i = 0; i < plan.prompts().size(); i++) {
+            // every prompt within the expansion budget before anything is stored ({{previous}} empty for now)
+            firstContents.add(content(plan, i, "", "prompts[" + i + "].content"));
+        }
+        int starting = "parallel".equals(mode) ? plan.prompts().size() : 1;
+        return Panache.withTransaction(() -> messages.lockChat(chatId, userId)
+                .call(chat -> messages.checkConcurrency(userId, true, starting)).flatMap(chat -> {
                     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
                     Batch b = new Batch();
                     b.id = plan.batchId();
@@ -104,7 +113,7 @@ public class BatchService {
                     }
                     b.items = chatMapper.write(items);
                     return batches.persist(b).flatMap(x -> "parallel".equals(mode)
-                            ? startAll(plan, chat, items) : startOne(plan, chat, 0, null, items).map(List::of))
+                            ? startAll(plan, chat, items, firstContents) : startOne(plan, chat, 0, firstContents.get(0), items).map(List::of))
                             .flatMap(turns -> {
                                 b.items = chatMapper.write(items);
                                 return Uni.createFrom().item(new Object[]{b, turns});
@@ -130,12 +139,12 @@ public class BatchService {
     }
 
     /** Parallel: every prompt under the chat's current leaf, all answers at once. */
-    private Uni<List<Turn>> startAll(Plan plan, Chat chat, List<Item> items) {
+    private Uni<List<Turn>> startAll(Plan plan, Chat chat, List<Item> items, List<String> contents) {
         String parent = chat.currentLeafId;
         Uni<List<Turn>> chain = Uni.createFrom().item(new ArrayList<>());
         for (int i = 0; i < plan.prompts().size(); i++) {
             int index = i;
-            chain = chain.flatMap(list -> messages.startTurn(chat, content(plan, index, null), parent, null,
+            chain = chain.flatMap(list -> messages.startTurn(chat, contents.get(index), parent, null,
                             metadata(plan, index), plan.batchId(), plan.requestId(), plan.timeout())
                     .map(turn -> {
                         items.set(index, items.get(index).withMessages(turn, "running"));
@@ -146,8 +155,8 @@ public class BatchService {
         return chain;
     }
 
-    private Uni<Turn> startOne(Plan plan, Chat chat, int index, String previous, List<Item> items) {
-        return messages.startTurn(chat, content(plan, index, previous), chat.currentLeafId, null, metadata(plan, index),
+    private Uni<Turn> startOne(Plan plan, Chat chat, int index, String content, List<Item> items) {
+        return messages.startTurn(chat, content, chat.currentLeafId, null, metadata(plan, index),
                         plan.batchId(), plan.requestId(), plan.timeout())
                 .invoke(turn -> items.set(index, items.get(index).withMessages(turn, "running")));
     }
@@ -186,20 +195,35 @@ public class BatchService {
                 .call(outcome -> recordOutcome(plan, index, outcome))
                 .flatMap(outcome -> {
                     int next = index + 1;
-                    if (next >= plan.prompts().size()) {
-                        return Uni.createFrom().voidItem();
-                    }
-                    if (!outcome.ok() && !plan.continueOnError()) {
+                    if (next < plan.prompts().size() && !outcome.ok() && !plan.continueOnError()) {
                         return skipFrom(plan, next);
                     }
-                    String previous = outcome.ok() ? outcome.content() : "";
-                    return background.run(plan.requestId(), () -> Panache.withTransaction(() -> messages.lockChat(plan.chatId(), plan.userId())
-                                    .flatMap(chat -> lockBatch(plan).flatMap(b -> {
-                                        List<Item> items = items(b);
-                                        return startOne(plan, chat, next, previous, items).invoke(t -> b.items = chatMapper.write(items));
-                                    }))))
-                            .flatMap(nextTurn -> step(plan, nextTurn, next));
+                    return startNext(plan, next, outcome.ok() ? outcome.content() : "");
                 });
+    }
+
+    /**
+     * Starts item {@code next} after the previous answer. A chained prompt whose {@code {{previous}}}
+     * would take it past the expansion budget fails as {@code content_too_long} without being sent.
+     */
+    private Uni<Void> startNext(Plan plan, int next, String previous) {
+        if (next >= plan.prompts().size()) {
+            return Uni.createFrom().voidItem();
+        }
+        String content;
+        try {
+            content = content(plan, next, previous, "prompts[" + next + "].content");
+        } catch (ApiException tooLong) {
+            Outcome failed = new Outcome(null, MessageStatus.ERROR, null, "content_too_long", tooLong.getMessage(), null, null);
+            return recordOutcome(plan, next, failed).flatMap(x -> plan.continueOnError()
+                    ? startNext(plan, next + 1, "") : skipFrom(plan, next + 1));
+        }
+        return background.run(plan.requestId(), () -> Panache.withTransaction(() -> messages.lockChat(plan.chatId(), plan.userId())
+                        .flatMap(chat -> lockBatch(plan).flatMap(b -> {
+                            List<Item> items = items(b);
+                            return startOne(plan, chat, next, content, items).invoke(t -> b.items = chatMapper.write(items));
+                        }))))
+                .flatMap(nextTurn -> step(plan, nextTurn, next));
     }
 
     private Uni<Void> recordOutcome(Plan plan, int index, Outcome outcome) {
@@ -245,13 +269,16 @@ public class BatchService {
     }
 
     /** The prompt text: chained mode puts the previous answer in {@code {{previous}}}; variables are filled. */
-    private static String content(Plan plan, int index, String previous) {
+    private String content(Plan plan, int index, String previous, String field) {
         BatchRequest.Prompt p = plan.prompts().get(index);
-        String text = p.content();
-        if ("chained".equals(plan.mode())) {
-            text = text.replace("{{previous}}", previous == null ? "" : previous);
+        Map<String, String> vars = new HashMap<>();
+        if (p.metadata() != null && p.metadata().variables() != null) {
+            vars.putAll(p.metadata().variables());
         }
-        return MessageService.fill(text, p.metadata());
+        if ("chained".equals(plan.mode())) {
+            vars.put("previous", previous == null ? "" : previous);
+        }
+        return MessageService.fill(p.content(), vars, config.limits().maxExpandedContent(), field);
     }
 
     private String metadata(Plan plan, int index) {

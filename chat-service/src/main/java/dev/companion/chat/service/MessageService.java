@@ -85,9 +85,11 @@ public class MessageService {
      * background. {@code stream} is called with the live answer before it starts (for SSE).
      */
     public Uni<Turn> send(String userId, String chatId, SendMessageRequest request, java.util.function.Consumer<LiveStream> beforeStart) {
-        String content = fill(request.content(), request.metadata());
+        String content = fill(request.content(), request.metadata(), config.limits().maxExpandedContent(), "content");
+        checkAttachments(request);
         String requestId = RequestIds.current();
         return Panache.withTransaction(() -> lockChat(chatId, userId)
+                        .call(chat -> checkConcurrency(userId, false, 1))
                         .flatMap(chat -> parentOf(chat, request.parentId())
                                 .flatMap(parent -> startTurn(chat, content, parent, request.attachments() == null ? null
                                         : mapper.write(request.attachments()), request.metadata() == null ? null : mapper.write(request.metadata()),
@@ -140,7 +142,8 @@ public class MessageService {
     /** A new answer to the same prompt, as a sibling of {@code messageId}; it becomes the current branch. */
     public Uni<MessageView> regenerate(String userId, String chatId, String messageId) {
         String requestId = RequestIds.current();
-        return Panache.withTransaction(() -> lockChat(chatId, userId).flatMap(chat -> messages.findInChat(chatId, messageId)
+        return Panache.withTransaction(() -> lockChat(chatId, userId).call(chat -> checkConcurrency(userId, false, 1))
+                        .flatMap(chat -> messages.findInChat(chatId, messageId)
                         .flatMap(old -> {
                             if (old == null) {
                                 return Uni.createFrom().failure(ApiException.notFound("message", messageId));
@@ -237,20 +240,82 @@ public class MessageService {
         return chats.findOwnedForUpdate(chatId, userId).onItem().ifNull().failWith(() -> ApiException.notFound("chat", chatId));
     }
 
-    /** {@code {{name}}} → {@code metadata.variables.name}; an unknown name is left as written. */
-    static String fill(String content, MessageMetadata metadata) {
+    /**
+     * Within the user's budget of answers streaming at once ({@code ofBatches}: batch items, of which
+     * {@code starting} are about to start); else 429 {@code RATE_LIMIT} with {@code Retry-After}. Runs
+     * in the caller's transaction under a per-user lock, so two sends cannot both take the last slot.
+     */
+    Uni<Void> checkConcurrency(String userId, boolean ofBatches, int starting) {
+        int max = ofBatches ? config.limits().maxConcurrentBatchItems() : config.limits().maxConcurrentAnswers();
+        int retryAfter = (int) Math.max(1, config.limits().busyRetryAfter().toSeconds());
+        if (starting > max) {
+            return Uni.createFrom().failure(ApiException.tooMany("maxConcurrentBatchItems", max, 0,
+                    "A parallel batch of " + starting + " prompts is more than the " + max + " batch items a user may run at once", retryAfter));
+        }
+        return messages.lockUser(userId).flatMap(x -> messages.countStreamingOfUser(userId, ofBatches)).flatMap(active -> {
+            if (active + starting > max) {
+                return Uni.createFrom().failure(ofBatches
+                        ? ApiException.tooMany("maxConcurrentBatchItems", max, active,
+                                "Too many batch prompts are being answered (at most " + max + " at once); wait for some to finish", retryAfter)
+                        : ApiException.tooMany("maxConcurrentAnswers", max, active,
+                                "Too many answers are streaming (at most " + max + " at once); wait for one to finish", retryAfter));
+            }
+            return Uni.createFrom().voidItem();
+        });
+    }
+
+    /** At most 10 attachments (bean validation) and {@code max-attachment-bytes} of JSON between them. */
+    void checkAttachments(SendMessageRequest request) {
+        if (request.attachments() == null || request.attachments().isEmpty()) {
+            return;
+        }
+        int max = config.limits().maxAttachmentBytes();
+        long bytes = mapper.write(request.attachments()).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes > max) {
+            throw ApiException.validation("attachments", "maxBytes", max,
+                    "attachments are " + bytes + " bytes of JSON; at most " + max + " are accepted");
+        }
+    }
+
+    /**
+     * {@code {{name}}} → {@code metadata.variables.name}; an unknown name is left as written. The result
+     * may be at most {@code maxLength} characters: it is refused as soon as it grows past that, so a
+     * small body cannot expand into gigabytes.
+     */
+    static String fill(String content, MessageMetadata metadata, int maxLength, String field) {
         Map<String, String> vars = metadata == null || metadata.variables() == null ? Map.of() : metadata.variables();
+        return fill(content, vars, maxLength, field);
+    }
+
+    static String fill(String content, Map<String, String> vars, int maxLength, String field) {
         if (vars.isEmpty()) {
+            if (content.length() > maxLength) {
+                throw expandedTooLong(field, maxLength);
+            }
             return content;
         }
         Matcher m = PLACEHOLDER.matcher(content);
         StringBuilder out = new StringBuilder();
+        int copied = 0;
         while (m.find()) {
             String value = vars.get(m.group(1));
-            m.appendReplacement(out, Matcher.quoteReplacement(value == null ? m.group() : value));
+            String replacement = value == null ? m.group() : value;
+            if ((long) out.length() + (m.start() - copied) + replacement.length() > maxLength) {
+                throw expandedTooLong(field, maxLength);
+            }
+            out.append(content, copied, m.start()).append(replacement);
+            copied = m.end();
         }
-        m.appendTail(out);
+        if ((long) out.length() + (content.length() - copied) > maxLength) {
+            throw expandedTooLong(field, maxLength);
+        }
+        out.append(content, copied, content.length());
         return out.toString();
+    }
+
+    static ApiException expandedTooLong(String field, int maxLength) {
+        return ApiException.validation(field, "maxExpandedLength", maxLength,
+                field + " with its {{variables}} filled would be longer than " + maxLength + " characters");
     }
 
     private static Message newMessage(Chat chat, String role, String content, String status, String parentId, Instant at) {
