@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.companion.common.events.EventEnvelope;
 import dev.companion.gateway.support.UpstreamStandIns;
+import dev.companion.gateway.ws.SocketRegistry;
 import dev.companion.testing.LocalInfraResource;
 import dev.companion.testing.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -33,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,6 +49,9 @@ class WebSocketTest {
 
     @TestHTTPResource("/v1/ws")
     URI ws;
+
+    @Inject
+    SocketRegistry sockets;
 
     @BeforeAll
     static void producer() {
@@ -152,6 +158,52 @@ class WebSocketTest {
         a1.close();
         a2.close();
         b.close();
+    }
+
+    @Test
+    void aUsersSocketBeyondTheBudgetClosesItsOldestWith1008() throws Exception {
+        // the test profile allows 3 sockets per user
+        String user = "user_wsbudgetuser00000000000";
+        Client first = authenticated(user);
+        Client second = authenticated(user);
+        Client third = authenticated(user);
+        Client fourth = authenticated(user);
+        JsonNode error = first.nextOfType("error", 5);
+        assertEquals("RATE_LIMIT", error.get("error").get("code").asText());
+        assertEquals(1008, first.closeCode.get(5, TimeUnit.SECONDS));
+        for (Client kept : List.of(second, third, fourth)) {
+            assertFalse(kept.closeCode.isDone(), "a newer socket was closed");
+        }
+        // another user is not affected by this one's budget
+        Client other = authenticated("user_wsbudgetother0000000000");
+        assertFalse(second.closeCode.isDone());
+        for (Client c : List.of(second, third, fourth, other)) {
+            c.close();
+        }
+    }
+
+    @Test
+    void anAddressBeyondItsSocketBudgetIsRefusedAndTheOthersStay() throws Exception {
+        // the test profile allows 12 sockets per address; wait for other tests' sockets to be gone
+        await().atMost(Duration.ofSeconds(20)).until(() -> sockets.openSockets() == 0);
+        List<Client> open = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            open.add(connect());
+        }
+        Client refused = connect();
+        JsonNode error = refused.next();
+        assertEquals("RATE_LIMIT", error.get("error").get("code").asText());
+        assertEquals(1008, refused.closeCode.get(5, TimeUnit.SECONDS));
+        // the twelve that fit still authenticate
+        open.get(11).send("{\"type\":\"auth\",\"token\":\"" + TestTokens.forUser("user_wsbudgetaddr00000000000") + "\"}");
+        assertEquals("connection.ready", open.get(11).next().get("type").asText());
+        open.forEach(Client::close);
+        // closing frees the address's budget
+        await().atMost(Duration.ofSeconds(20)).until(() -> sockets.openSockets() == 0);
+        Client again = connect();
+        again.send("{\"type\":\"auth\",\"token\":\"" + TestTokens.forUser("user_wsbudgetaddr00000000000") + "\"}");
+        assertEquals("connection.ready", again.next().get("type").asText());
+        again.close();
     }
 
     private static List<JsonNode> chunks(Client c, String chatId) {

@@ -95,5 +95,20 @@ public interface GatewayConfig {
         /** Messages queued for one slow socket before it is closed. */
         @WithDefault("512")
         int maxQueuedMessages();
+
+        /**
+         * Authenticated sockets one user may hold on this replica; one more closes that user's oldest
+         * with 1008 (a forgotten tab loses, the tab just opened wins). Every event of a user is sent
+         * once per socket, so this bounds what one user can multiply.
+         */
+        @WithDefault("10")
+        int maxSocketsPerUser();
+
+        /**
+         * Open sockets (authenticated or not) from one client address on this replica; one more is
+         * refused with an error event and 1008.
+         */
+        @WithDefault("100")
+        int maxSocketsPerIp();
     }
 }

@@ -22,7 +22,10 @@ import io.vertx.core.buffer.Buffer;
  * {@code /v1/ws}: the client authenticates with {@code {"type":"auth","token":…}} (or
  * {@code authenticate}) within the auth timeout, gets {@code connection.ready} with a session id,
  * then receives its events and a periodic {@code ping}. No or bad token: an {@code error} event and
- * close 1008. The socket is closed when the token expires.
+ * close 1008. The socket is closed when the token expires. Budgets: a client address holding
+ * {@code max-sockets-per-ip} open sockets has its next one refused, and a user's socket beyond
+ * {@code max-sockets-per-user} closes that user's oldest (both an {@code error} event with
+ * {@code RATE_LIMIT}, then 1008).
  */
 @WebSocket(path = "/v1/ws")
 public class EventSocket {
@@ -44,8 +47,12 @@ public class EventSocket {
     @OnOpen
     @NonBlocking
     public void onOpen(WebSocketConnection connection) {
-        UserSocket socket = new UserSocket(connection, config.maxQueuedMessages());
-        registry.opened(socket);
+        UserSocket socket = new UserSocket(connection, addressOf(connection), config.maxQueuedMessages());
+        if (!registry.opened(socket, config.maxSocketsPerIp())) {
+            socket.closeAfter(error("RATE_LIMIT", "Too many sockets from this address (at most " + config.maxSocketsPerIp() + ")"),
+                    new CloseReason(UserSocket.CLOSE_POLICY, "too many sockets from this address"));
+            return;
+        }
         socket.authTimer(vertx.setTimer(config.authTimeout().toMillis(), id -> {
             if (!socket.authenticated()) {
                 socket.closeAfter(error("UNAUTHORIZED", "Authentication timeout"),
@@ -109,8 +116,14 @@ public class EventSocket {
         tokens.verify(token)
                 .onSuccess(verified -> {
                     vertx.cancelTimer(socket.authTimer());
+                    if (registry.get(socket.connectionId()) == null) {
+                        return; // closed while its token was being verified
+                    }
                     socket.authenticated(verified.userId(), Ids.newId("session"));
-                    registry.authenticated(socket);
+                    registry.authenticated(socket, config.maxSocketsPerUser()).ifPresent(oldest -> oldest.closeAfter(
+                            error("RATE_LIMIT", "Too many sockets for this user (at most " + config.maxSocketsPerUser()
+                                    + "); the oldest was closed"),
+                            new CloseReason(UserSocket.CLOSE_POLICY, "too many sockets for this user")));
                     ObjectNode ready = mapper.createObjectNode();
                     ready.put("type", "connection.ready");
                     ready.put("sessionId", socket.sessionId());
@@ -121,6 +134,16 @@ public class EventSocket {
                 })
                 .onFailure(e -> socket.closeAfter(error("UNAUTHORIZED", "Invalid or expired token"),
                         new CloseReason(UserSocket.CLOSE_POLICY, "invalid token")));
+    }
+
+    /** The client's address from {@code host:port} (IPv6 kept whole). */
+    static String addressOf(WebSocketConnection connection) {
+        String remote = connection.handshakeRequest().remoteAddress();
+        if (remote == null || remote.isBlank()) {
+            return "unknown";
+        }
+        int colon = remote.lastIndexOf(':');
+        return colon > 0 ? remote.substring(0, colon) : remote;
     }
 
     private String error(String code, String message) {

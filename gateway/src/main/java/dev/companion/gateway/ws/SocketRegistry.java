@@ -3,31 +3,75 @@ package dev.companion.gateway.ws;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The open sockets of this replica, by connection and by user. */
+/**
+ * The open sockets of this replica, by connection, by user and by client address, with the budgets
+ * {@code gateway.websocket.max-sockets-per-ip} (checked when a socket opens) and
+ * {@code max-sockets-per-user} (checked when it authenticates).
+ */
 @ApplicationScoped
 public class SocketRegistry {
 
     private final ConcurrentHashMap<String, UserSocket> byConnection = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Set<UserSocket>> byUser = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Integer> byAddress = new ConcurrentHashMap<>();
 
-    void opened(UserSocket socket) {
-        byConnection.put(socket.connectionId(), socket);
+    /** Registers a new socket unless its address already holds {@code maxPerAddress}; false if refused. */
+    boolean opened(UserSocket socket, int maxPerAddress) {
+        boolean[] admitted = {false};
+        byAddress.compute(socket.address(), (a, n) -> {
+            int open = n == null ? 0 : n;
+            if (open >= maxPerAddress) {
+                return n;
+            }
+            admitted[0] = true;
+            return open + 1;
+        });
+        if (admitted[0]) {
+            byConnection.put(socket.connectionId(), socket);
+        }
+        return admitted[0];
+    }
+
+    /** Sockets open from {@code address} on this replica. */
+    public int openFrom(String address) {
+        return byAddress.getOrDefault(address, 0);
     }
 
     UserSocket get(String connectionId) {
         return byConnection.get(connectionId);
     }
 
-    void authenticated(UserSocket socket) {
-        byUser.computeIfAbsent(socket.userId(), u -> ConcurrentHashMap.newKeySet()).add(socket);
+    /**
+     * Adds an authenticated socket to its user's; answers the user's oldest socket when the user now
+     * holds more than {@code maxPerUser} (the caller closes it; it no longer receives events).
+     */
+    Optional<UserSocket> authenticated(UserSocket socket, int maxPerUser) {
+        UserSocket[] evicted = {null};
+        byUser.compute(socket.userId(), (u, set) -> {
+            Set<UserSocket> sockets = set == null ? ConcurrentHashMap.newKeySet() : set;
+            sockets.add(socket);
+            if (sockets.size() > maxPerUser) {
+                evicted[0] = sockets.stream().filter(s -> s != socket)
+                        .min(Comparator.comparingLong(UserSocket::authenticatedAt)).orElse(null);
+                sockets.remove(evicted[0]);
+            }
+            return sockets;
+        });
+        return Optional.ofNullable(evicted[0]);
     }
 
     UserSocket closed(String connectionId) {
         UserSocket socket = byConnection.remove(connectionId);
-        if (socket != null && socket.userId() != null) {
+        if (socket == null) {
+            return null;
+        }
+        byAddress.computeIfPresent(socket.address(), (a, n) -> n <= 1 ? null : n - 1);
+        if (socket.userId() != null) {
             byUser.computeIfPresent(socket.userId(), (u, set) -> {
                 set.remove(socket);
                 return set.isEmpty() ? null : set;

@@ -5,6 +5,7 @@ import io.quarkus.websockets.next.WebSocketConnection;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One open socket and its outbound queue. Messages are sent one at a time, in the order they were
@@ -19,7 +20,10 @@ final class UserSocket {
 
     private static final Logger LOG = Logger.getLogger(UserSocket.class);
 
+    private static final AtomicLong AUTHENTICATIONS = new AtomicLong();
+
     private final WebSocketConnection connection;
+    private final String address;
     private final int maxQueued;
     private final ArrayDeque<String> queue = new ArrayDeque<>();
     private boolean sending;
@@ -31,10 +35,22 @@ final class UserSocket {
     private volatile long lastSeenMillis = System.currentTimeMillis();
     private volatile long authTimer = -1;
     private volatile long expiryTimer = -1;
+    private volatile long authenticatedAt;
 
-    UserSocket(WebSocketConnection connection, int maxQueued) {
+    UserSocket(WebSocketConnection connection, String address, int maxQueued) {
         this.connection = connection;
+        this.address = address;
         this.maxQueued = maxQueued;
+    }
+
+    /** The client's address without its port ({@code unknown} if the connection has none). */
+    String address() {
+        return address;
+    }
+
+    /** Order of authentication on this replica (the lowest of a user's is its oldest socket). */
+    long authenticatedAt() {
+        return authenticatedAt;
     }
 
     String connectionId() {
@@ -54,6 +70,7 @@ final class UserSocket {
     }
 
     void authenticated(String userId, String sessionId) {
+        this.authenticatedAt = AUTHENTICATIONS.incrementAndGet();
         this.sessionId = sessionId;
         this.userId = userId;
     }

@@ -50,7 +50,7 @@ class UserSocketTest {
 
     @Test
     void messagesGoOutInOrderOneAtATime() {
-        UserSocket socket = new UserSocket(connection, 10);
+        UserSocket socket = new UserSocket(connection, "127.0.0.1", 10);
         assertTrue(socket.offer("a"));
         assertTrue(socket.offer("b"));
         assertTrue(socket.offer("c"));
@@ -62,7 +62,7 @@ class UserSocketTest {
 
     @Test
     void aClientThatStopsReadingIsClosedWhenItsQueueOverflows() {
-        UserSocket socket = new UserSocket(connection, 3);
+        UserSocket socket = new UserSocket(connection, "127.0.0.1", 3);
         assertTrue(socket.offer("m0"));
         // m0 is stuck in flight; three more fill the queue
         assertTrue(socket.offer("m1"));
@@ -77,7 +77,7 @@ class UserSocketTest {
 
     @Test
     void closeAfterSendsTheLastWordFirst() {
-        UserSocket socket = new UserSocket(connection, 10);
+        UserSocket socket = new UserSocket(connection, "127.0.0.1", 10);
         socket.closeAfter("{\"type\":\"error\"}", new CloseReason(UserSocket.CLOSE_POLICY, "invalid token"));
         assertEquals(List.of("{\"type\":\"error\"}"), sent);
         assertEquals(null, closed.get(), "closes only after the error event is written");
