@@ -72,6 +72,11 @@ public final class LocalStack implements AutoCloseable {
         return infra.settings();
     }
 
+    /** The infrastructure itself, for fault tests (stop and restart Kafka). */
+    public LocalInfra infra() {
+        return infra;
+    }
+
     public ServiceSpec service(String name) {
         if (extras.containsKey(name)) {
             ServiceSpec e = extras.get(name);
