@@ -138,15 +138,18 @@ class OpenAiProviderTest {
     void theHistoryIsCutToTheModelsContextBudget() {
         User user = newUser();
         String chatId = createChat(user, createProject(user), Map.of("model", "fake-small"));
-        String[] prompts = {"first " + "alpha ".repeat(40), "second " + "beta ".repeat(40), "third " + "gamma ".repeat(40)};
+        // the fake is shared by every test of the run: find this test's requests by a nonce of its own
+        String nonce = "n" + System.nanoTime();
+        String[] prompts = {"first " + nonce + " " + "alpha ".repeat(40), "second " + nonce + " " + "beta ".repeat(40),
+                "third " + nonce + " " + "gamma ".repeat(40)};
         for (String p : prompts) {
             String answerId = send(user, chatId, p).path("answerId").asText();
             events.awaitFor(chatId, e -> ChatEvents.has(e, "message.complete", answerId));
         }
-        Received last = fake.receivedFor("third").get(0);
+        Received last = fake.receivedFor("third " + nonce).get(0);
         String all = last.messages().toString();
-        assertTrue(all.contains("third"), "the prompt itself is always sent");
-        assertFalse(all.contains("first"), "the oldest turn is dropped: " + all);
+        assertTrue(all.contains("third " + nonce), "the prompt itself is always sent");
+        assertFalse(all.contains("first " + nonce), "the oldest turn is dropped: " + all);
         // what was sent fits the window minus the reserved output (200 - 50), counted with the model's tokenizer
         Encoding enc = Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
         int tokens = 3;
