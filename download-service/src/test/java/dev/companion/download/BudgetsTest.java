@@ -254,10 +254,12 @@ class BudgetsTest {
         int queue = conversions.queueCapacity();
         CountDownLatch release = new CountDownLatch(1);
         CompletableFuture<Response> waiting;
+        // work of earlier tests (a background bundle waiting out a full pool) must be gone first
+        await().atMost(Duration.ofSeconds(60)).until(() -> conversions.pool().active() == 0 && conversions.pool().queued() == 0);
         try {
             // every thread busy, every queue place but one taken
             block(concurrency + queue - 1, release);
-            await().atMost(Duration.ofSeconds(10)).until(() -> conversions.pool().active() == concurrency
+            await().atMost(Duration.ofSeconds(30)).until(() -> conversions.pool().active() == concurrency
                     && conversions.pool().queued() == queue - 1);
             // a real download takes the last place in the queue
             waiting = CompletableFuture.supplyAsync(() -> single(user, image.id(), "{\"format\":\"jpg\",\"width\":60}"), CLIENTS);

@@ -27,10 +27,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Sends outbox rows to Kafka in commit order and marks them sent. One replica relays at a time
@@ -43,6 +45,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * that LISTENs. Wake-ups that arrive while a run is going coalesce into one more run, so no row waits
  * for the poll; the poll ({@code companion.outbox.interval}) is only the backstop for a listener that
  * is reconnecting. A row larger than Kafka accepts is refused with a WARN, not retried forever.
+ *
+ * <p>Topics named in {@code companion.outbox.spread-topics} are work queues, not histories: their rows
+ * go to the topic's partitions in turn instead of by key, so every consumer of the group gets its share
+ * (image.jobs: by generation id, 40 jobs over 8 partitions left one of four workers with 14 and another
+ * with 6, and four workers finished barely 3× faster than one). Nothing there needs order by key.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -59,6 +66,8 @@ public class OutboxRelay {
     private final Optional<String> user;
     private final Optional<String> password;
     private final boolean listen;
+    private final Set<String> spreadTopics;
+    private final AtomicInteger turn = new AtomicInteger();
     /** A run is going or queued; a wake-up during a run sets {@link #again}. */
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
@@ -68,6 +77,7 @@ public class OutboxRelay {
     public OutboxRelay(Pool pool, Vertx vertx, EventProducer producer,
                        @ConfigProperty(name = "companion.outbox.batch-size", defaultValue = "200") int batchSize,
                        @ConfigProperty(name = "companion.outbox.listen", defaultValue = "true") boolean listen,
+                       @ConfigProperty(name = "companion.outbox.spread-topics") Optional<List<String>> spreadTopics,
                        @ConfigProperty(name = "quarkus.datasource.reactive.url") Optional<String> url,
                        @ConfigProperty(name = "quarkus.datasource.username") Optional<String> user,
                        @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
@@ -76,6 +86,7 @@ public class OutboxRelay {
         this.producer = producer;
         this.batchSize = batchSize;
         this.listen = listen;
+        this.spreadTopics = Set.copyOf(spreadTopics.orElse(List.of()));
         this.url = url;
         this.user = user;
         this.password = password;
@@ -195,7 +206,10 @@ public class OutboxRelay {
             KafkaProducer<String, String> p = producer.producer();
             List<Future<RecordMetadata>> acks = new ArrayList<>(rows.size());
             for (Row r : rows) {
-                ProducerRecord<String, String> record = new ProducerRecord<>(r.getString("topic"), r.getString("event_key"), r.getString("payload"));
+                String topic = r.getString("topic");
+                Integer partition = spreadTopics.contains(topic)
+                        ? Math.floorMod(turn.getAndIncrement(), p.partitionsFor(topic).size()) : null;
+                ProducerRecord<String, String> record = new ProducerRecord<>(topic, partition, r.getString("event_key"), r.getString("payload"));
                 record.headers().add(new RecordHeader("ce_id", r.getString("event_id").getBytes(StandardCharsets.UTF_8)));
                 record.headers().add(new RecordHeader("ce_type", r.getString("event_type").getBytes(StandardCharsets.UTF_8)));
                 acks.add(p.send(record));

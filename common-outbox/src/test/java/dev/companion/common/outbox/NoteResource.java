@@ -29,12 +29,13 @@ public class NoteResource {
     @WithTransaction
     public Uni<ApiResponse<Map<String, String>>> create(@QueryParam("text") String text, @QueryParam("fail") boolean fail,
                                                        @QueryParam("padding") int padding,
-                                                       @QueryParam("poison") boolean poison) {
+                                                       @QueryParam("poison") boolean poison,
+                                                       @QueryParam("topic") @jakarta.ws.rs.DefaultValue("outbox.test") String topic) {
         String id = Ids.newId("note");
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery("INSERT INTO note (id, text) VALUES (?1, ?2)")
                         .setParameter(1, id).setParameter(2, text).executeUpdate())
-                .flatMap(n -> outbox.publish("outbox.test", "notes", "note.created", "user_test", payload(id, text, padding, poison)))
+                .flatMap(n -> outbox.publish(topic, "notes", "note.created", "user_test", payload(id, text, padding, poison)))
                 .map(event -> {
                     if (fail) {
                         throw new IllegalStateException("failing after the event was written");

@@ -30,6 +30,13 @@ public interface DownloadConfig {
     @WithDefault("2")
     int workerThreads();
 
+    /**
+     * Originals a bundle reads from S3 ahead of the entry it is writing (overlapping the round trips with
+     * each other and with the conversion); also what one bundle holds in memory at most.
+     */
+    @WithDefault("4")
+    int bundlePrefetch();
+
     /** A background bundle still processing after this long is declared failed (its worker died). */
     @WithDefault("PT15M")
     Duration stuckAfter();

@@ -32,6 +32,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -73,6 +74,7 @@ public class DownloadService {
     private final ObjectMapper mapper;
     private final DownloadConfig config;
     private final ExecutorService jobs;
+    private final ExecutorService fetches;
     private final KnownRefs known;
     private final ConversionWork conversions;
 
@@ -97,6 +99,14 @@ public class DownloadService {
         AtomicInteger n = new AtomicInteger();
         this.jobs = Executors.newFixedThreadPool(Math.max(1, config.workerThreads()), r -> {
             Thread t = new Thread(r, "bundle-job-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        // S3 reads ahead of the entry being written: the window of every bundle that may run at once
+        // (background jobs plus as many synchronous ones)
+        AtomicInteger f = new AtomicInteger();
+        this.fetches = Executors.newFixedThreadPool(Math.max(1, config.bundlePrefetch()) * Math.max(2, 2 * config.workerThreads()), r -> {
+            Thread t = new Thread(r, "bundle-fetch-" + f.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
@@ -254,12 +264,13 @@ public class DownloadService {
         if (options.createZip()) {
             String zipName = "images-" + LocalDate.now(ZoneOffset.UTC) + ".zip";
             String key = "bulk/" + id + "/" + zipName;
-            try {
+            try (OriginalPrefetch originals = prefetch(named)) {
                 long size = zipper.bundle(key, zip -> {
                     int index = 1;
                     for (Named n : named) {
-                        zip.add(naming.pathFor(n.source(), index), convert(n.image(), convert,
-                                "imageIds[" + (index - 1) + "]", background));
+                        byte[] original = originals.next();
+                        zip.add(naming.pathFor(n.source(), index), convert(n.image(), () -> new ByteArrayInputStream(original),
+                                convert, "imageIds[" + (index - 1) + "]", background));
                         index++;
                     }
                 });
@@ -271,10 +282,12 @@ public class DownloadService {
         List<DownloadFile> out = new ArrayList<>();
         long total = 0;
         int index = 1;
-        try {
+        try (OriginalPrefetch originals = prefetch(named)) {
             for (Named n : named) {
                 String path = naming.pathFor(n.source(), index);
-                byte[] bytes = convert(n.image(), convert, "imageIds[" + (index - 1) + "]", background);
+                byte[] original = originals.next();
+                byte[] bytes = convert(n.image(), () -> new ByteArrayInputStream(original), convert,
+                        "imageIds[" + (index - 1) + "]", background);
                 String key = "bulk/" + id + "/" + path;
                 store.putDownload(key, bytes, format.contentType());
                 DownloadFile f = new DownloadFile();
@@ -384,8 +397,22 @@ public class DownloadService {
      * or output over its budget is 400 {@code VALIDATION_ERROR} naming {@code field} (or width/height).
      */
     private byte[] convert(ImageRef image, ImageConverter.Options options, String field, boolean background) {
+        return convert(image, () -> store.openOriginal(image.storageKey), options, field, background);
+    }
+
+    /** A bundle's images: their originals read ahead, {@code bundle-prefetch} at a time, in order. */
+    private OriginalPrefetch prefetch(List<Named> named) {
+        return new OriginalPrefetch(store, named.stream().map(n -> n.image().storageKey).toList(), fetches, config.bundlePrefetch());
+    }
+
+    /** What a conversion reads: S3 inside the task (single downloads), or bytes a bundle read ahead. */
+    private interface Original {
+        InputStream open();
+    }
+
+    private byte[] convert(ImageRef image, Original original, ImageConverter.Options options, String field, boolean background) {
         java.util.concurrent.Callable<byte[]> task = () -> {
-            try (InputStream in = store.openOriginal(image.storageKey)) {
+            try (InputStream in = original.open()) {
                 return converter.convert(in, options);
             } catch (ImageConverter.TooLarge e) {
                 throw e.toApi(field, image.id);
@@ -457,5 +484,6 @@ public class DownloadService {
 
     void shutdown(@Observes ShutdownEvent event) {
         jobs.shutdownNow();
+        fetches.shutdownNow();
     }
 }
