@@ -154,6 +154,22 @@ class BulkDownloadTest {
     }
 
     @Test
+    void anImageDeletedInImageServiceBeforeItsEventArrivedIs404NotA500() throws Exception {
+        // the read model still lists the image, its object is already gone (image-service deletes rows, then objects)
+        TestData.Seeded gone = TestData.image(db, owner, null, null, "deleted a moment ago", java.time.Instant.now(), 40, 30);
+        TestData.minio().removeObject(io.minio.RemoveObjectArgs.builder().bucket("companion-images")
+                .object("images/" + owner + "/" + gone.id() + ".png").build());
+        Response bundle = bulk(owner, "{\"imageIds\":" + ids(rose, gone) + "}");
+        assertThat(bundle.statusCode()).as(bundle.body().asString()).isEqualTo(404);
+        assertThat(bundle.jsonPath().getString("error.code")).isEqualTo("NOT_FOUND");
+        assertThat(bundle.jsonPath().getString("error.details.id")).isEqualTo(gone.id());
+        Response single = given().auth().oauth2(TestTokens.forUser(owner)).contentType(ContentType.JSON).body("{}")
+                .post("/v1/images/" + gone.id() + "/download");
+        assertThat(single.statusCode()).as(single.body().asString()).isEqualTo(404);
+        assertThat(single.jsonPath().getString("error.code")).isEqualTo("NOT_FOUND");
+    }
+
+    @Test
     void collidingNamesGetNumberedSuffixes() throws IOException {
         Map<String, Entry> entries = readyZip(bulk(owner, "{\"imageIds\":" + ids(fox1, fox2, rose, loose)
                 + ",\"namingPattern\":\"{project}\"}"), 4);

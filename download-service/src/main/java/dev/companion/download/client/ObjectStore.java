@@ -54,6 +54,12 @@ public class ObjectStore {
     public InputStream openOriginal(String storageKey) {
         try {
             return internal.getObject(GetObjectArgs.builder().bucket(s3.imagesBucket()).object(storageKey).build());
+        } catch (io.minio.errors.ErrorResponseException e) {
+            if ("NoSuchKey".equals(e.errorResponse().code())) {
+                // deleted in image-service a moment ago; the image.deleted event has not reached us yet
+                throw new MissingObject(storageKey, e);
+            }
+            throw new StorageException("cannot read image " + storageKey, e);
         } catch (Exception e) {
             throw new StorageException("cannot read image " + storageKey, e);
         }
@@ -142,6 +148,13 @@ public class ObjectStore {
     public static class StorageException extends RuntimeException {
         public StorageException(String message, Throwable cause) {
             super(message, cause);
+        }
+    }
+
+    /** The object is not (any more) in the bucket: the image was deleted. */
+    public static class MissingObject extends StorageException {
+        public MissingObject(String key, Throwable cause) {
+            super("no object " + key, cause);
         }
     }
 }

@@ -268,7 +268,7 @@ public class DownloadService {
                 long size = zipper.bundle(key, zip -> {
                     int index = 1;
                     for (Named n : named) {
-                        byte[] original = originals.next();
+                        byte[] original = next(originals, n);
                         zip.add(naming.pathFor(n.source(), index), convert(n.image(), () -> new ByteArrayInputStream(original),
                                 convert, "imageIds[" + (index - 1) + "]", background));
                         index++;
@@ -285,7 +285,7 @@ public class DownloadService {
         try (OriginalPrefetch originals = prefetch(named)) {
             for (Named n : named) {
                 String path = naming.pathFor(n.source(), index);
-                byte[] original = originals.next();
+                byte[] original = next(originals, n);
                 byte[] bytes = convert(n.image(), () -> new ByteArrayInputStream(original), convert,
                         "imageIds[" + (index - 1) + "]", background);
                 String key = "bulk/" + id + "/" + path;
@@ -405,14 +405,31 @@ public class DownloadService {
         return new OriginalPrefetch(store, named.stream().map(n -> n.image().storageKey).toList(), fetches, config.bundlePrefetch());
     }
 
+    /** The next original of a bundle; one deleted meanwhile (its image.deleted not yet here) is 404, as the image is gone. */
+    private static byte[] next(OriginalPrefetch originals, Named n) {
+        try {
+            return originals.next();
+        } catch (ObjectStore.MissingObject gone) {
+            throw ApiException.notFound("image", n.image().id);
+        }
+    }
+
     /** What a conversion reads: S3 inside the task (single downloads), or bytes a bundle read ahead. */
     private interface Original {
         InputStream open();
     }
 
+    private static InputStream openOrGone(Original original, ImageRef image) {
+        try {
+            return original.open();
+        } catch (ObjectStore.MissingObject gone) {
+            throw ApiException.notFound("image", image.id);
+        }
+    }
+
     private byte[] convert(ImageRef image, Original original, ImageConverter.Options options, String field, boolean background) {
         java.util.concurrent.Callable<byte[]> task = () -> {
-            try (InputStream in = original.open()) {
+            try (InputStream in = openOrGone(original, image)) {
                 return converter.convert(in, options);
             } catch (ImageConverter.TooLarge e) {
                 throw e.toApi(field, image.id);
