@@ -187,12 +187,14 @@ class BudgetsTest {
 
     /** Occupies {@code count} places of the image work pool until {@code release} opens. */
     private void block(int count, CountDownLatch release) {
+        List<Throwable> refused = new java.util.concurrent.CopyOnWriteArrayList<>();
         for (int i = 0; i < count; i++) {
             work.pool().submit(() -> {
                 release.await();
                 return null;
-            }).subscribe().with(x -> { }, e -> { });
+            }).subscribe().with(x -> { }, refused::add);
         }
+        assertThat(refused).as("places of the pool taken by something else").isEmpty();
     }
 
     private static byte[] picture(int w, int h) throws Exception {
@@ -213,10 +215,12 @@ class BudgetsTest {
         assertThat(queue).isPositive();
         CountDownLatch release = new CountDownLatch(1);
         CompletableFuture<Response> waiting;
+        // work of earlier tests (a job's thumbnail) is over before the pool is filled
+        await("idle pool").atMost(Duration.ofSeconds(60)).until(() -> work.pool().active() == 0 && work.pool().queued() == 0);
         try {
             // every thread busy, every queue place but one taken
             block(concurrency + queue - 1, release);
-            await().atMost(Duration.ofSeconds(10)).until(() -> work.pool().active() == concurrency
+            await("pool filled").atMost(Duration.ofSeconds(10)).until(() -> work.pool().active() == concurrency
                     && work.pool().queued() == queue - 1);
             // a real analysis takes the last place in the queue
             waiting = CompletableFuture.supplyAsync(() -> analyzeUpload(token, png), CLIENTS);
