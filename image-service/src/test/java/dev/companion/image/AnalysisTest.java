@@ -120,7 +120,7 @@ class AnalysisTest {
         assertTrue(bomb.length < 2000);
         given().auth().oauth2(token).multiPart("image", "bomb.png", bomb, "image/png")
                 .post("/v1/images/analyze").then().statusCode(413)
-                .body("error.details.constraint", is("maxPixels")).body("error.details.value", is(20_000_000));
+                .body("error.details.constraint", is("maxPixels")).body("error.details.value", is(40_000_000));
         // neither file nor id; bad options
         given().auth().oauth2(token).multiPart("question", "hi").post("/v1/images/analyze").then().statusCode(400)
                 .body("error.details.field", is("image"));

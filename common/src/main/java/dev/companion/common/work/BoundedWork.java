@@ -24,6 +24,9 @@ public final class BoundedWork implements AutoCloseable {
     private final int concurrency;
     private final long maxWaitNanos;
     private final int retryAfterSeconds;
+    private final int capacity;
+    /** Work admitted and not yet finished (running + waiting): the budget, counted here, not by the queue. */
+    private final AtomicInteger admitted = new AtomicInteger();
     private final ThreadPoolExecutor pool;
 
     public BoundedWork(String name, int concurrency, int queueCapacity, Duration maxWait) {
@@ -34,9 +37,12 @@ public final class BoundedWork implements AutoCloseable {
         this.concurrency = concurrency;
         this.maxWaitNanos = maxWait.toNanos();
         this.retryAfterSeconds = (int) Math.max(1, Math.min(30, maxWait.toSeconds() * 2));
+        this.capacity = concurrency + queueCapacity;
         AtomicInteger threads = new AtomicInteger();
+        // the queue can hold everything admitted: admission (above) is the bound. A queue of exactly
+        // queueCapacity would refuse work while idle threads have not yet taken what was just queued.
         this.pool = new ThreadPoolExecutor(concurrency, concurrency, 30, TimeUnit.SECONDS,
-                queueCapacity == 0 ? new java.util.concurrent.SynchronousQueue<>() : new ArrayBlockingQueue<>(queueCapacity),
+                new ArrayBlockingQueue<>(capacity),
                 r -> {
                     Thread t = new Thread(r, name + "-" + threads.incrementAndGet());
                     t.setDaemon(true);
@@ -49,22 +55,30 @@ public final class BoundedWork implements AutoCloseable {
     public <T> Uni<T> submit(Callable<T> work) {
         return Uni.createFrom().emitter(emitter -> {
             long queuedAt = System.nanoTime();
+            if (admitted.incrementAndGet() > capacity) {
+                admitted.decrementAndGet();
+                emitter.fail(overloaded());
+                return;
+            }
             try {
                 pool.execute(() -> {
-                    if (System.nanoTime() - queuedAt > maxWaitNanos) {
-                        emitter.fail(overloaded());
-                        return;
-                    }
                     T result;
                     try {
+                        if (System.nanoTime() - queuedAt > maxWaitNanos) {
+                            emitter.fail(overloaded());
+                            return;
+                        }
                         result = work.call();
                     } catch (Throwable t) {
                         emitter.fail(t);
                         return;
+                    } finally {
+                        admitted.decrementAndGet();
                     }
                     emitter.complete(result);
                 });
-            } catch (RejectedExecutionException full) {
+            } catch (RejectedExecutionException closed) {
+                admitted.decrementAndGet();
                 emitter.fail(overloaded());
             }
         });

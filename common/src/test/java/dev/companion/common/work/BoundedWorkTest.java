@@ -40,6 +40,31 @@ class BoundedWorkTest {
     }
 
     @Test
+    void idleThreadsAndAFullQueueTakeConcurrencyPlusQueueAtOnce() throws Exception {
+        try (BoundedWork work = new BoundedWork("burst", 2, 2, Duration.ofSeconds(10))) {
+            // warm: both threads exist and sit idle, waiting on the queue
+            assertEquals("warm", work.submit(() -> "warm").await().atMost(Duration.ofSeconds(5)));
+            assertEquals("warm", work.submit(() -> "warm").await().atMost(Duration.ofSeconds(5)));
+            CountDownLatch release = new CountDownLatch(1);
+            java.util.List<java.util.concurrent.CompletableFuture<String>> burst = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                burst.add(work.submit(() -> {
+                    release.await(10, TimeUnit.SECONDS);
+                    return "ok";
+                }).subscribeAsCompletionStage());
+            }
+            // two running + two waiting fit, even though the idle threads had not yet taken the first ones
+            ApiException refused = assertThrows(ApiException.class, () -> work.submit(() -> "fifth").await().atMost(Duration.ofSeconds(5)));
+            assertEquals(ErrorCode.SERVICE_UNAVAILABLE, refused.code());
+            release.countDown();
+            for (var f : burst) {
+                assertEquals("ok", f.get(5, TimeUnit.SECONDS));
+            }
+            assertEquals("after", work.submit(() -> "after").await().atMost(Duration.ofSeconds(5)));
+        }
+    }
+
+    @Test
     void whatDoesNotFitIsA503WithRetryAfterAndTheRunningWorkFinishes() throws Exception {
         try (BoundedWork work = new BoundedWork("image conversion", 1, 1, Duration.ofSeconds(5))) {
             CountDownLatch release = new CountDownLatch(1);

@@ -4,6 +4,7 @@ import com.luciad.imageio.webp.WebPImageWriterSpi;
 import com.luciad.imageio.webp.WebPWriteParam;
 import dev.companion.common.api.ApiException;
 import dev.companion.common.api.ErrorCode;
+import dev.companion.common.image.ImageHeader;
 import dev.companion.download.config.DownloadConfig;
 import dev.companion.download.model.OutputFormat;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,7 +13,6 @@ import jakarta.inject.Inject;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
-import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageInputStream;
@@ -23,11 +23,7 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.awt.image.ComponentSampleModel;
-import java.awt.image.DataBuffer;
-import java.awt.image.MultiPixelPackedSampleModel;
 import java.awt.image.SampleModel;
-import java.awt.image.SinglePixelPackedSampleModel;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -129,7 +125,7 @@ public class ImageConverter {
                 reader.setInput(in, true, true);
                 int w = reader.getWidth(0);
                 int h = reader.getHeight(0);
-                checkSource(w, h, reader);
+                checkSource(reader);
                 int[] size = targetSize(w, h, options.width(), options.height(), options.upscale());
                 if (options.format() == OutputFormat.PNG && size[0] == w && size[1] == h
                         && "png".equalsIgnoreCase(reader.getFormatName())) {
@@ -148,23 +144,11 @@ public class ImageConverter {
     }
 
     /** width × height × bytes per pixel of the raster ImageIO would allocate, refused before it is. */
-    private void checkSource(int w, int h, ImageReader reader) throws IOException {
-        Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
-        if (types == null || !types.hasNext()) {
-            throw new IOException("the original has no decodable image type");
-        }
-        int bits = bitsPerPixel(types.next().getSampleModel());
-        long pixels = (long) w * h;
-        long bytes = pixels > Long.MAX_VALUE / bits ? Long.MAX_VALUE : (pixels * bits + 7) / 8;
-        if (bytes > maxDecodedBytes) {
-            Map<String, Object> facts = new LinkedHashMap<>();
-            facts.put("width", w);
-            facts.put("height", h);
-            facts.put("bitsPerPixel", bits);
-            facts.put("decodedBytes", bytes);
-            throw new TooLarge(null, "maxDecodedBytes", maxDecodedBytes, facts, "the original is " + w + "×" + h
-                    + " at " + bits + " bits per pixel (" + bytes + " bytes decoded), more than the "
-                    + maxDecodedBytes + " bytes one image may take");
+    private void checkSource(ImageReader reader) throws IOException {
+        ImageHeader header = ImageHeader.read(reader);
+        if (header.exceeds(maxDecodedBytes)) {
+            throw new TooLarge(null, "maxDecodedBytes", maxDecodedBytes, header.facts(), "the original is "
+                    + header.describe() + ", more than the " + maxDecodedBytes + " bytes one image may take");
         }
     }
 
@@ -181,21 +165,9 @@ public class ImageConverter {
         }
     }
 
-    /** Bits one pixel takes in the sample model's storage (a packed int pixel is 32, 1-bit packed is 1). */
+    /** Bits one pixel takes in the sample model's storage (common's {@link ImageHeader#bitsPerPixel}). */
     static int bitsPerPixel(SampleModel sm) {
-        int typeBits = DataBuffer.getDataTypeSize(sm.getDataType());
-        if (sm instanceof MultiPixelPackedSampleModel mpp) {
-            return Math.max(1, mpp.getPixelBitStride());
-        }
-        if (sm instanceof SinglePixelPackedSampleModel) {
-            return typeBits;
-        }
-        if (sm instanceof ComponentSampleModel csm) {
-            int elements = java.util.Arrays.stream(csm.getBankIndices()).distinct().count() > 1
-                    ? csm.getNumBands() : Math.max(csm.getPixelStride(), 1);
-            return elements * typeBits;
-        }
-        return Math.max(1, sm.getNumDataElements()) * typeBits;
+        return ImageHeader.bitsPerPixel(sm);
     }
 
     /**

@@ -27,6 +27,8 @@ public interface ImageConfig {
     @WithDefault("3")
     int maxConcurrentPerUser();
 
+    Limits limits();
+
     Worker worker();
 
     Storage storage();
@@ -41,6 +43,36 @@ public interface ImageConfig {
 
         /** Model name sent upstream (OpenAI-compatible providers). */
         Optional<String> upstreamModel();
+    }
+
+    /** Resource budgets (issue #15): what one image may take decoded, and how much image work runs at once. */
+    interface Limits {
+        /**
+         * width × height × bytes per pixel of an image as ImageIO would decode it, read from the header before
+         * anything is decoded (uploads, stored images, provider results); beyond it the image is refused.
+         */
+        @WithDefault("67108864")
+        long maxDecodedBytes();
+
+        /** Image work (decode, analysis, thumbnail) running at once; 0 = the available processors. */
+        @WithDefault("0")
+        int conversionConcurrency();
+
+        /** Image work waiting for a thread; one more is 503 {@code SERVICE_UNAVAILABLE} + Retry-After. */
+        @WithDefault("8")
+        int conversionQueue();
+
+        /** Longest image work waits for a thread before it is refused with 503. */
+        @WithDefault("10s")
+        Duration conversionMaxWait();
+
+        /** How long a generation job keeps retrying a full pool for its decode and thumbnail before giving up. */
+        @WithDefault("60s")
+        Duration jobConversionPatience();
+
+        /** Retry-After of the 429 for too many generations in progress. */
+        @WithDefault("5s")
+        Duration busyRetryAfter();
     }
 
     interface Worker {

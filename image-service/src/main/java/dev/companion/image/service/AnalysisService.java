@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.companion.common.api.ApiException;
 import dev.companion.common.api.ErrorCode;
 import dev.companion.common.id.Ids;
+import dev.companion.common.image.ImageHeader;
 import dev.companion.image.client.AnalysisRequest;
 import dev.companion.image.client.AnalysisResult;
 import dev.companion.image.client.ImageAnalyzer;
@@ -16,7 +17,6 @@ import dev.companion.image.client.ProviderException;
 import dev.companion.image.config.ImageConfig;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 
@@ -30,11 +30,13 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Image analysis: the upload is checked by content (magic bytes), by size in bytes and by pixel count
- * read from the header before anything is decoded (a decompression bomb is refused unread), then
- * handed to the configured analyzer.
+ * Image analysis: the upload is checked by content (magic bytes), by size in bytes, by pixel count and by
+ * decoded size (width × height × bytes per pixel) read from the header before anything is decoded (a
+ * decompression bomb is refused unread), then handed to the configured analyzer. Reading, decoding and
+ * analysing run on {@link ImageWork} (bounded; full → 503 + Retry-After), never on the event loop.
  */
 @ApplicationScoped
 public class AnalysisService {
@@ -51,10 +53,11 @@ public class AnalysisService {
     private final OfflineImageAnalyzer offline;
     private final OpenAiVisionClient vision;
     private final ObjectMapper mapper;
-    private final Vertx vertx;
+    private final ImageWork work;
+    private final AtomicLong decodes = new AtomicLong();
 
     public AnalysisService(ImageConfig config, ImageLibraryService library, ImageStorage storage, KnownChats knownChats,
-                           OfflineImageAnalyzer offline, OpenAiVisionClient vision, ObjectMapper mapper, Vertx vertx) {
+                           OfflineImageAnalyzer offline, OpenAiVisionClient vision, ObjectMapper mapper, ImageWork work) {
         this.config = config;
         this.library = library;
         this.storage = storage;
@@ -62,7 +65,12 @@ public class AnalysisService {
         this.offline = offline;
         this.vision = vision;
         this.mapper = mapper;
-        this.vertx = vertx;
+        this.work = work;
+    }
+
+    /** Decodes started so far (tests check that a refused image never got this far). */
+    public long decodes() {
+        return decodes.get();
     }
 
     /** Options of the seed ({@code detailLevel, focus, outputFormat}) plus an optional {@code provider}. */
@@ -92,16 +100,19 @@ public class AnalysisService {
             throw tooLarge("maxBytes", config.analysis().maxBytes(), "image is larger than " + config.analysis().maxBytes() + " bytes");
         }
         Uni<Void> chatCheck = knownChats.ensureOwned(chatId, userId, bearer);
-        Uni<byte[]> bytes = upload != null
-                ? vertx.executeBlocking(() -> java.nio.file.Files.readAllBytes(upload.file()))
-                : library.owned(userId, imageId).flatMap(img -> vertx.executeBlocking(() -> storage.get(img.storageKey)));
-        return chatCheck.flatMap(x -> bytes).flatMap(b -> vertx.executeBlocking(() -> run(b, question, options)))
+        // the bytes are read inside the bounded work, so a request waiting for a thread holds no image
+        Uni<AnalysisResult> result = upload != null
+                ? chatCheck.flatMap(x -> work.submit(() -> run(java.nio.file.Files.readAllBytes(upload.file()), "image", question, options)))
+                : chatCheck.flatMap(x -> library.owned(userId, imageId))
+                        .flatMap(img -> work.submit(() -> run(storage.get(img.storageKey), "imageId", question, options)));
+        return result
                 .map(r -> new AnalysisView(Ids.newId("img_analysis"), imageId == null || imageId.isBlank() ? null : imageId,
                         r.provider(), new Analysis(r.description(),
                         "description".equals(options.outputFormat()) ? null : r.structuredData(), r.confidence())));
     }
 
-    private AnalysisResult run(byte[] bytes, String question, Options options) {
+    /** On the bounded work: checks the bytes, reads the header, decodes within budget, analyses. */
+    private AnalysisResult run(byte[] bytes, String field, String question, Options options) {
         if (bytes.length > config.analysis().maxBytes()) {
             throw tooLarge("maxBytes", config.analysis().maxBytes(), "image is larger than " + config.analysis().maxBytes() + " bytes");
         }
@@ -109,7 +120,7 @@ public class AnalysisService {
         if (format == null || "webp".equals(format)) {
             throw ApiException.validation("image", "imageType", "png|jpeg|gif", "image must be a PNG, JPEG or GIF (checked by content)");
         }
-        BufferedImage image = decodeWithinLimits(bytes, format);
+        BufferedImage image = decodeWithinLimits(bytes, format, field);
         AnalysisRequest req = new AnalysisRequest(bytes, format, image, question, options.detailLevel(), options.focus(), options.outputFormat());
         ImageAnalyzer analyzer = "openai".equals(options.provider()) ? vision : offline;
         try {
@@ -121,8 +132,11 @@ public class AnalysisService {
         }
     }
 
-    /** Reads width and height from the header; decodes only when the pixel count is within the limit. */
-    private BufferedImage decodeWithinLimits(byte[] bytes, String format) {
+    /**
+     * Reads width, height and bits per pixel from the header; decodes only when the pixel count and the
+     * decoded size (width × height × bytes per pixel) are within their limits.
+     */
+    private BufferedImage decodeWithinLimits(byte[] bytes, String format, String field) {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format);
             if (!readers.hasNext()) {
@@ -131,8 +145,9 @@ public class AnalysisService {
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
-                long w = reader.getWidth(0);
-                long h = reader.getHeight(0);
+                ImageHeader header = ImageHeader.read(reader);
+                long w = header.width();
+                long h = header.height();
                 if (w <= 0 || h <= 0) {
                     throw ApiException.validation("image", "imageType", "png|jpeg|gif", "image has no pixels");
                 }
@@ -140,6 +155,17 @@ public class AnalysisService {
                     throw tooLarge("maxPixels", config.analysis().maxPixels(),
                             "image has " + (w * h) + " pixels, more than " + config.analysis().maxPixels());
                 }
+                long maxDecoded = config.limits().maxDecodedBytes();
+                if (header.exceeds(maxDecoded)) {
+                    Map<String, Object> d = new LinkedHashMap<>();
+                    d.put("field", field);
+                    d.put("constraint", "maxDecodedBytes");
+                    d.put("value", maxDecoded);
+                    d.putAll(header.facts());
+                    throw new ApiException(ErrorCode.VALIDATION_ERROR, "image is " + header.describe() + ", more than the "
+                            + maxDecoded + " bytes one image may take", d);
+                }
+                decodes.incrementAndGet();
                 BufferedImage img = reader.read(0);
                 if (img == null) {
                     throw ApiException.validation("image", "imageType", "png|jpeg|gif", "image could not be decoded");

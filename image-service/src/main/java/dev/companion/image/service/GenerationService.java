@@ -1,7 +1,6 @@
 package dev.companion.image.service;
 
 import dev.companion.common.api.ApiException;
-import dev.companion.common.api.ErrorCode;
 import dev.companion.common.id.Ids;
 import dev.companion.common.outbox.Outbox;
 import dev.companion.events.ErrorInfo;
@@ -25,9 +24,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** Accepting, reporting and cancelling generations (the API half). */
 @ApplicationScoped
@@ -70,12 +67,10 @@ public class GenerationService {
                 .flatMap(x -> generations.countActiveForUser(userId))
                 .flatMap(active -> {
                     if (active >= config.maxConcurrentPerUser()) {
-                        Map<String, Object> d = new LinkedHashMap<>();
-                        d.put("constraint", "maxConcurrentGenerations");
-                        d.put("value", config.maxConcurrentPerUser());
-                        d.put("active", active);
-                        return Uni.createFrom().failure(new ApiException(ErrorCode.RATE_LIMIT,
-                                "Too many generations in progress; wait for one to finish", d));
+                        // temporary: it clears as the user's jobs finish, so the client is told when to retry
+                        return Uni.createFrom().failure(ApiException.tooMany("maxConcurrentGenerations",
+                                config.maxConcurrentPerUser(), active, "Too many generations in progress; wait for one to finish",
+                                (int) Math.max(1, config.limits().busyRetryAfter().toSeconds())));
                     }
                     return req.chatId() == null ? Uni.createFrom().nullItem() : chats.findOwned(req.chatId(), userId)
                             .onItem().ifNull().failWith(() -> ApiException.notFound("chat", req.chatId()));

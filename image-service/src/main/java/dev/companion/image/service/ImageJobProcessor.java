@@ -1,5 +1,6 @@
 package dev.companion.image.service;
 
+import dev.companion.common.api.ApiException;
 import dev.companion.common.outbox.Outbox;
 import dev.companion.events.ErrorInfo;
 import dev.companion.events.ImageComplete;
@@ -62,6 +63,7 @@ public class ImageJobProcessor {
     private final ImageMapper mapper;
     private final ProgressPublisher progress;
     private final ImageConfig config;
+    private final ImageWork work;
     private final ScheduledExecutorService leases = Executors.newScheduledThreadPool(1, r -> {
         Thread t = new Thread(r, "image-lease-keeper");
         t.setDaemon(true);
@@ -70,7 +72,7 @@ public class ImageJobProcessor {
 
     public ImageJobProcessor(GenerationRepository generations, ImageRepository images, JobLeaseRepository leasesRepo, Outbox outbox,
                              ImageProviders providers, ImageStorage storage, ImageMapper mapper,
-                             ProgressPublisher progress, ImageConfig config) {
+                             ProgressPublisher progress, ImageConfig config, ImageWork work) {
         this.generations = generations;
         this.images = images;
         this.leasesRepo = leasesRepo;
@@ -80,6 +82,7 @@ public class ImageJobProcessor {
         this.mapper = mapper;
         this.progress = progress;
         this.config = config;
+        this.work = work;
     }
 
     /**
@@ -149,6 +152,11 @@ public class ImageJobProcessor {
             safeDelete(written);
             LOG.infof("job %s given up by %s: %s", generationId, workerId, alive.getAsBoolean() ? "no longer owned" : "worker stopping");
             return alive.getAsBoolean() ? Outcome.LOST : Outcome.ABANDONED;
+        } catch (ApiException e) {
+            // the image work stayed full for longer than the job's patience: leave nothing behind, and the
+            // worker keeps the record and tries the job again
+            safeDelete(written);
+            throw e;
         } catch (ProviderException | CircuitBreakerOpenException | IllegalArgumentException e) {
             String code = e instanceof ProviderException pe ? pe.code() : e instanceof CircuitBreakerOpenException
                     ? "SERVICE_UNAVAILABLE" : "PROVIDER_REJECTED";
@@ -190,7 +198,11 @@ public class ImageJobProcessor {
         if (format == null || "webp".equals(format)) {
             throw new IllegalArgumentException("provider returned an unsupported image format");
         }
-        BufferedImage decoded = RenderedImages.decode(bytes);
+        // size and thumbnail from the decoded image: on the bounded work, within the decode budget
+        Derived decoded = work.runPatiently(() -> {
+            BufferedImage img = RenderedImages.decode(bytes, config.limits().maxDecodedBytes());
+            return new Derived(img.getWidth(), img.getHeight(), RenderedImages.thumbnail(img, config.storage().thumbnailSize()));
+        }, config.limits().jobConversionPatience());
         StoredImage s = new StoredImage();
         s.id = RenderedImages.imageId(g.id, index);
         s.generationId = g.id;
@@ -203,16 +215,20 @@ public class ImageJobProcessor {
         s.storageKey = "generations/" + g.id + "/a" + g.attempts + "/" + s.id + "." + ext;
         s.thumbnailKey = "generations/" + g.id + "/a" + g.attempts + "/" + s.id + "_thumb.png";
         s.format = format;
-        s.width = decoded.getWidth();
-        s.height = decoded.getHeight();
+        s.width = decoded.width();
+        s.height = decoded.height();
         s.bytes = bytes.length;
         s.checksum = RenderedImages.sha256(bytes);
         s.createdAt = now;
         storage.put(s.storageKey, bytes, "image/" + format);
         written.add(s.storageKey);
-        storage.put(s.thumbnailKey, RenderedImages.thumbnail(decoded, config.storage().thumbnailSize()), "image/png");
+        storage.put(s.thumbnailKey, decoded.thumbnail(), "image/png");
         written.add(s.thumbnailKey);
         return s;
+    }
+
+    /** What a job keeps of a decoded image: its size and its thumbnail (the raster itself is dropped at once). */
+    private record Derived(int width, int height, byte[] thumbnail) {
     }
 
     private void report(ImageGeneration g, String requestId, int value, String status, AtomicInteger last) {

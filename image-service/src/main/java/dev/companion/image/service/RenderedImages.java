@@ -1,6 +1,10 @@
 package dev.companion.image.service;
 
+import dev.companion.common.image.ImageHeader;
+
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -12,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Iterator;
 
 /** Facts about and derivatives of image bytes: measured format and size, checksum, thumbnail, stable ids. */
 public final class RenderedImages {
@@ -40,13 +45,32 @@ public final class RenderedImages {
         return null;
     }
 
-    public static BufferedImage decode(byte[] bytes) {
-        try {
-            BufferedImage img = ImageIO.read(new ByteArrayInputStream(bytes));
-            if (img == null) {
+    /**
+     * Decodes {@code bytes} after reading the header: an image whose width × height × bytes per pixel is
+     * above {@code maxDecodedBytes} is refused ({@link IllegalArgumentException}) before any pixel is read.
+     */
+    public static BufferedImage decode(byte[] bytes, long maxDecodedBytes) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
                 throw new IllegalArgumentException("not a decodable image");
             }
-            return img;
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                ImageHeader header = ImageHeader.read(reader);
+                if (header.exceeds(maxDecodedBytes)) {
+                    throw new IllegalArgumentException("image is " + header.describe() + ", more than the "
+                            + maxDecodedBytes + " bytes one image may take");
+                }
+                BufferedImage img = reader.read(0);
+                if (img == null) {
+                    throw new IllegalArgumentException("not a decodable image");
+                }
+                return img;
+            } finally {
+                reader.dispose();
+            }
         } catch (IOException e) {
             throw new IllegalArgumentException("not a decodable image: " + e.getMessage(), e);
         }
