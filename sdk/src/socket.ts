@@ -34,6 +34,11 @@ export interface SocketOptions {
   maxBackoffMs?: number;
   /** No frame from the server for this long (default 75 s, three missed pings): reconnect. */
   idleTimeoutMs?: number;
+  /**
+   * An answer that is still expected but silent this long (default 5 s) is looked up in stream-status: a
+   * gateway that just started may not yet receive the events a socket missed, its completion included.
+   */
+  stallMs?: number;
   /** Refresh the token this long before it expires, so the gateway never closes the socket for it (default 60 s). */
   refreshBeforeExpiryMs?: number;
   random?: () => number;
@@ -50,6 +55,8 @@ interface Track {
   pending: Map<number, MessageChunkEvent>;
   resuming: Promise<void> | undefined;
   retries: number;
+  /** When this answer last moved (a chunk delivered, or a resume). */
+  lastEventAt: number;
 }
 
 type Listener = (event: never) => void;
@@ -120,7 +127,7 @@ export class CompanionSocket {
     const waiting = new Promise<void>((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
     if (this.stateValue === 'idle' || this.stateValue === 'closed') {
       this.unsubscribeTokens ??= this.options.auth.onTokens((tokens) => this.tokensChanged(tokens === undefined));
-      this.watchdog ??= setInterval(() => this.checkIdle(), Math.max(1000, this.idleTimeoutMs() / 3));
+      this.watchdog ??= setInterval(() => this.checkIdle(), Math.min(1000, this.idleTimeoutMs() / 3, this.stallMs()));
       this.open();
     }
     return waiting;
@@ -240,7 +247,20 @@ export class CompanionSocket {
     this.emit({ type: 'error', error: { code: e instanceof CompanionError ? e.code : 'UNAUTHORIZED', message: String((e as Error)?.message ?? e) } });
   }
 
+  private stallMs(): number {
+    return this.options.stallMs ?? 5000;
+  }
+
   private checkIdle(): void {
+    if (this.stateValue === 'ready') {
+      const now = Date.now();
+      for (const track of this.tracks.values()) {
+        if (!track.resuming && now - track.lastEventAt > this.stallMs()) {
+          track.lastEventAt = now;
+          this.resume(track);
+        }
+      }
+    }
     if (this.ws && this.stateValue === 'ready' && Date.now() - this.lastFrameAt > this.idleTimeoutMs()) {
       const ws = this.ws;
       this.ws = undefined;
@@ -357,7 +377,7 @@ export class CompanionSocket {
   // ------------------------------------------------------------------ streams and resume
 
   private newTrack(chatId: string, messageId: string): Track {
-    return { chatId, messageId, nextIndex: 0, text: '', pending: new Map(), resuming: undefined, retries: 0 };
+    return { chatId, messageId, nextIndex: 0, text: '', pending: new Map(), resuming: undefined, retries: 0, lastEventAt: Date.now() };
   }
 
   private chunk(event: MessageChunkEvent): void {
@@ -386,6 +406,7 @@ export class CompanionSocket {
   private deliverChunk(track: Track, event: MessageChunkEvent): void {
     track.nextIndex = event.index + 1;
     track.text += event.content;
+    track.lastEventAt = Date.now();
     this.emit(event);
   }
 
@@ -428,6 +449,7 @@ export class CompanionSocket {
       )
       .finally(() => {
         track.resuming = undefined;
+        track.lastEventAt = Date.now();
         if (!this.tracks.has(track.messageId)) {
           return;
         }

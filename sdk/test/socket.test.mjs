@@ -262,3 +262,24 @@ test('sendPrompt without a socket streams over SSE; a message.error is thrown', 
     await gw.close();
   }
 });
+
+test('an expected answer that goes silent (a fresh gateway not yet receiving) is finished from stream-status and the stored message', async () => {
+  let done = false;
+  const state = {
+    status: async () => (done ? { streaming: false } : { streaming: true, chatId: 'chat_1', messageId: 'msg_a', content: 'x y ', lastIndex: 1 }),
+    message: async (chatId, id) => ({ id, chatId, role: 'assistant', content: 'x y z', status: 'complete' }),
+  };
+  const a = await auth();
+  const socket = new CompanionSocket({
+    url: 'ws://gw/v1/ws', auth: a, WebSocket: FakeWebSocket, stallMs: 30,
+    resume: { streamStatus: async (c) => state.status(c), message: async (c, m) => state.message(c, m) },
+  });
+  const seen = collect(socket);
+  const ws = await ready(socket);
+  ws.push(chunk(0, 'x '));
+  await until(() => text(seen) === 'x y ', 1000, 'stream-status after the stall');
+  done = true;
+  await until(() => seen.some((e) => e.type === 'message.complete'), 1000, 'completion from the stored message');
+  assert.equal(text(seen), 'x y z');
+  socket.close();
+});
