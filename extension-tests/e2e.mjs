@@ -68,16 +68,6 @@ async function restartGateway() {
 }
 
 // ------------------------------------------------------------------ helpers
-async function api(method, path, body, token) {
-  const r = await fetch(`${GATEWAY}${path}`, {
-    method,
-    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await r.text();
-  return { status: r.status, json: text ? JSON.parse(text) : undefined };
-}
-
 async function shot(page, name) {
   const file = join(OUT, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
@@ -142,10 +132,6 @@ async function main() {
 
   const email = `e2e-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
   const password = 'a long e2e password';
-  const reg = await api('POST', '/v1/auth/register', { email, password, name: 'Extension Tester' });
-  if (reg.status !== 201) {
-    throw new Error(`register: ${reg.status} ${JSON.stringify(reg.json)}`);
-  }
 
   const browser = await puppeteer.launch({
     executablePath: CHROMIUM,
@@ -182,6 +168,22 @@ async function main() {
     // ---------------------------------------------------------- 1. login through chrome.identity
     await waitFor(page, () => document.body.dataset.screen === 'login', undefined, 'the login screen');
     await type(page, '#gateway-url', GATEWAY);
+    // a bad registration shows the envelope's validation error and creates nothing
+    await page.evaluate(() => document.getElementById('register').open = true);
+    await type(page, '#register-name', 'Extension Tester');
+    await type(page, '#register-email', email);
+    await page.$eval('#register-password', (n) => {
+      n.value = 'short';
+      n.removeAttribute('minlength');   // let the server judge it
+    });
+    await page.click('#register-form button[type=submit]');
+    await waitFor(page, () => !document.getElementById('error').hidden, undefined, 'the validation error');
+    const refusal = await page.$eval('#error', (n) => n.textContent);
+    check(/VALIDATION_ERROR/.test(refusal) && /password/.test(refusal), 'a too-short password is refused with the field named', refusal);
+    await type(page, '#register-password', password);
+    await page.click('#register-form button[type=submit]');
+    await waitFor(page, () => document.getElementById('register-status').dataset.state === 'created', undefined, 'the account');
+    check(true, 'an account is created from the panel');
     await shot(page, '01-login');
     const authTarget = browser.waitForTarget((t) => t.url().includes('/v1/auth/authorize'), { timeout: 30_000 });
     await page.click('#login');
@@ -234,8 +236,11 @@ async function main() {
     await shot(page, '04-chat');
 
     // ---------------------------------------------------------- 4. the gateway dies mid-answer
-    const words = Array.from({ length: 300 }, (_, i) => `word${i}`).join(' ');
-    await type(page, '#prompt', `Repeat after me: ${words}`);
+    // the offline model echoes the prompt word by word (40 ms a word): about 300 words, 12 s and more
+    const lines = Array.from({ length: 30 }, (_, i) => `Line ${i + 1} of a long answer that streams while the gateway restarts.`).join(' ');
+    await page.$eval('#prompt', (n, v) => {
+      n.value = v;
+    }, `Repeat after me: ${lines}`);
     await page.click('#send');
     await waitFor(page, () => {
       const b = [...document.querySelectorAll('#messages .msg.assistant')].at(-1);
@@ -259,7 +264,7 @@ async function main() {
       return (await globalThis.companion.messages.get(chatList.chats[0].id, id)).content;
     }, long.messageId);
     check(stored2 === long.fullContent, 'the answer shown equals the answer stored by chat-service');
-    check(long.fullContent.includes('word299'), 'the whole answer arrived', long.fullContent.slice(-80));
+    check(long.fullContent.includes('Line 30 of a long answer'), 'the whole answer arrived', long.fullContent.slice(-80));
     if (restarted) {
       const connections = await page.evaluate(() => globalThis.companion.socket.connections);
       check(connections > connectionsBefore, 'the socket reconnected to the restarted gateway', `${connectionsBefore} → ${connections}`);

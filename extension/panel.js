@@ -171,6 +171,21 @@ $('login-form').addEventListener('submit', action(async () => {
   await afterLogin();
 }));
 
+$('register-form').addEventListener('submit', action(async () => {
+  const baseUrl = $('gateway-url').value.trim().replace(/\/+$/, '');
+  await ensureHostPermission(baseUrl);
+  const client = state.client?.baseUrl === baseUrl ? state.client : makeClient(baseUrl);
+  state.client = client;
+  const profile = await client.auth.register({
+    email: $('register-email').value.trim(),
+    password: $('register-password').value,
+    name: $('register-name').value.trim() || undefined,
+  });
+  $('register-password').value = '';
+  $('register-status').textContent = `Account ${profile.email} created: sign in with it.`;
+  $('register-status').dataset.state = 'created';
+}));
+
 $('logout').addEventListener('click', action(async () => {
   await state.client?.auth.logout();
   state.client?.socket.close();

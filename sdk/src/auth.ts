@@ -1,4 +1,5 @@
 import { CompanionError } from './errors.js';
+import { unwrap } from './http.js';
 import { memoryStorage, type TokenStorage } from './storage.js';
 
 /** Tokens as the SDK keeps them. */
@@ -186,6 +187,21 @@ export class CompanionAuth {
       redirect_uri: pending.redirectUri,
       code_verifier: pending.codeVerifier,
     });
+  }
+
+  /** Creates an account (`POST /v1/auth/register`); log in afterwards. Returns the new profile. */
+  async register(input: { email: string; password: string; name?: string }): Promise<Record<string, unknown>> {
+    let response: Response;
+    try {
+      response = await this.fetchFn(`${this.baseUrl}/v1/auth/register`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify(input),
+      });
+    } catch (e) {
+      throw new CompanionError({ code: 'NETWORK_ERROR', message: `Cannot reach ${this.baseUrl}: ${(e as Error).message}`, cause: e });
+    }
+    return unwrap<Record<string, unknown>>(response);
   }
 
   /** Stored tokens, if any (read once from storage, then cached). */

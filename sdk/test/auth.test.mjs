@@ -104,3 +104,23 @@ test('logout revokes at the server and forgets the tokens', async () => {
     await gw.close();
   }
 });
+
+test('register answers the new profile, and a taken email as CONFLICT', async () => {
+  const gw = await fakeGateway((req, res) => {
+    res.writeHead(req.body.email === 'taken@example.com' ? 409 : 201, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify(req.body.email === 'taken@example.com'
+      ? { success: false, error: { code: 'CONFLICT', message: 'Email already registered', details: { field: 'email' } }, requestId: 'req_c' }
+      : { success: true, data: { id: 'user_1', email: req.body.email, name: req.body.name }, requestId: 'req_r' }));
+  });
+  try {
+    const auth = new CompanionAuth({ baseUrl: gw.url });
+    const profile = await auth.register({ email: 'new@example.com', password: 'a long password', name: 'New' });
+    assert.deepEqual(profile, { id: 'user_1', email: 'new@example.com', name: 'New' });
+    assert.equal(gw.requests[0].url, '/v1/auth/register');
+    await assert.rejects(auth.register({ email: 'taken@example.com', password: 'a long password' }),
+      (e) => e.code === 'CONFLICT' && e.status === 409 && e.details.field === 'email' && e.requestId === 'req_c');
+    assert.equal(await auth.isLoggedIn(), false);
+  } finally {
+    await gw.close();
+  }
+});
