@@ -309,8 +309,16 @@ async function main() {
     } else {
       check(false, 'the zip is on disk', saved.file);
     }
+    // one image alone, converted to JPEG
+    await page.select('#download-format', 'jpg');
+    await page.evaluate(() => document.querySelector('#gallery figure button').click());
+    await waitFor(page, () => document.getElementById('download-status').dataset.state === 'complete'
+      && document.getElementById('download-status').dataset.file.endsWith('.jpg'), undefined, 'the single download');
+    const single = await page.$eval('#download-status', (n) => n.dataset.file);
+    const jpeg = existsSync(single) ? readFileSync(single) : Buffer.alloc(0);
+    check(jpeg.length > 1000 && jpeg[0] === 0xff && jpeg[1] === 0xd8, 'a single image was converted to JPEG and saved through chrome.downloads', `${single} ${jpeg.length} B`);
     const history = await page.evaluate(async () => (await globalThis.companion.downloads.history()).downloads.map((d) => d.type));
-    check(history.includes('bulk'), 'the bundle is in the download history', JSON.stringify(history));
+    check(history.includes('bulk') && history.includes('single'), 'both downloads are in the download history', JSON.stringify(history));
     await shot(page, '06-download');
   } finally {
     await browser.close();
