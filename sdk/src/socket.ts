@@ -221,7 +221,14 @@ export class CompanionSocket {
       }
       if (this.lastError?.code === 'UNAUTHORIZED') {
         // expired or revoked token: one refresh, then reconnect with the new token
-        this.options.auth.refresh().then(() => this.scheduleReconnect(), (e) => this.fail(e));
+        this.options.auth.refresh().then(() => this.scheduleReconnect(), (e) => {
+          // refused (the session is over): stop; not reachable: try again later
+          if (e instanceof CompanionError && e.status >= 400 && e.status < 500) {
+            this.fail(e);
+          } else {
+            this.scheduleReconnect();
+          }
+        });
         return;
       }
       this.scheduleReconnect();
@@ -335,9 +342,6 @@ export class CompanionSocket {
       }
       case 'error':
         this.lastError = (event as { error: { code: string; message: string } }).error;
-        if (this.lastError?.code === 'UNAUTHORIZED' && !this.everReady && this.stateValue === 'connecting') {
-          // a bad token on the first connect: the refresh in onclose decides
-        }
         this.emit(event);
         return;
       case 'message.chunk':

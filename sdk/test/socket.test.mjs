@@ -283,3 +283,31 @@ test('an expected answer that goes silent (a fresh gateway not yet receiving) is
   assert.equal(text(seen), 'x y z');
   socket.close();
 });
+
+test('a token refused while auth-service is unreachable is retried later; a refused refresh ends the socket', async () => {
+  const a = new CompanionAuth({ baseUrl: 'http://127.0.0.1:9', storage: memoryStorage(), redirectUri: 'https://x/' });
+  await a.setTokens({ accessToken: 'tok-1', refreshToken: 'r1', expiresAt: Date.now() + 3_600_000, tokenType: 'Bearer' });
+  const socket = socketWith(a, {});
+  await ready(socket);
+  FakeWebSocket.last().push({ type: 'error', error: { code: 'UNAUTHORIZED', message: 'Token expired' } });
+  FakeWebSocket.last().drop(1008);
+  await until(() => FakeWebSocket.instances.length === 2, 2000, 'a reconnect despite the failed refresh');
+  assert.notEqual(socket.state, 'closed');
+  socket.close();
+
+  const gw = await fakeGateway((req, res) => res.writeHead(400, { 'Content-Type': 'application/json' }).end('{"error":"invalid_grant"}'));
+  try {
+    const b = await auth('tok-1', gw.url);
+    const errors = [];
+    const s2 = socketWith(b, {});
+    s2.on('error', (e) => errors.push(e.error.code));
+    await ready(s2);
+    FakeWebSocket.last().push({ type: 'error', error: { code: 'UNAUTHORIZED', message: 'Token expired' } });
+    FakeWebSocket.last().drop(1008);
+    await until(() => s2.state === 'closed', 2000, 'the socket to give up');
+    assert.deepEqual(errors, ['UNAUTHORIZED', 'UNAUTHORIZED']);
+    assert.equal(await b.isLoggedIn(), false);
+  } finally {
+    await gw.close();
+  }
+});

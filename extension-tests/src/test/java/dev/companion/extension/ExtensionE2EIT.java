@@ -35,6 +35,8 @@ class ExtensionE2EIT {
 
     private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
     private static final Duration SCRIPT_TIMEOUT = Duration.ofMinutes(6);
+    /** The id the manifest's key gives extension/ (e2e.mjs has the same). */
+    private static final String EXTENSION_ID = "eeodmhoociklpbelmdhhclaidcemklhn";
 
     @Test
     void theExtensionDoesEverySeedFlowInHeadlessChromium() throws Exception {
@@ -48,7 +50,13 @@ class ExtensionE2EIT {
         Path data = module.resolve("target/stack-" + Long.toHexString(System.nanoTime()));
         InfraOptions infra = new InfraOptions(data, true, true, true, 0, 0, 0, 0);
         List<String> output = Collections.synchronizedList(new ArrayList<>());
-        try (LocalStack stack = new LocalStack(root, infra, LocalStack.defaultServices(freeBasePort()), Map.of())) {
+        // the offline model at 120 ms a word: the long answer (~300 words, 36 s) outlasts a gateway restart;
+        // the extension's redirect URI and origin allowed (as LocalStack does by default for local runs)
+        Map<String, String> env = Map.of(
+                "OFFLINE_CHUNK_DELAY", "120ms",
+                "AUTH_EXTENSION_REDIRECT_URIS", "https://" + EXTENSION_ID + ".chromiumapp.org/",
+                "CORS_ORIGINS", "chrome-extension://" + EXTENSION_ID);
+        try (LocalStack stack = new LocalStack(root, infra, LocalStack.defaultServices(freeBasePort()), env)) {
             long t0 = System.nanoTime();
             stack.start();
             log("stack ready in %d ms: %s", (System.nanoTime() - t0) / 1_000_000, stack.gatewayUrl());
