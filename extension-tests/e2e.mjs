@@ -233,6 +233,12 @@ async function main() {
     checkAnswer(first, 'short answer');
     check(first.fullContent.startsWith('Offline echo: Explain React hooks with examples'), 'the offline model answered the prompt', first.fullContent);
     check(first.chunks.length > 3 && first.chunks.every((c) => !c.resumed), 'it arrived as live chunks', `${first.chunks.length} chunks`);
+    // a new answer to the same prompt (a sibling branch), streamed the same way
+    await page.evaluate(() => [...document.querySelectorAll('#messages .msg.assistant .regenerate')].at(-1).click());
+    await waitFor(page, () => document.querySelectorAll('#messages .msg.assistant').length === 2, undefined, 'the regenerated answer to start');
+    const again = await answerOf(page);
+    checkAnswer(again, 'regenerated answer');
+    check(again.messageId && again.messageId !== first.messageId, 'regenerate made a new answer', `${first.messageId} → ${again.messageId}`);
     await shot(page, '04-chat');
 
     // ---------------------------------------------------------- 4. the gateway dies mid-answer
@@ -302,6 +308,10 @@ async function main() {
       return img && img.complete && img.naturalWidth > 0;
     }, undefined, 'the thumbnail to load');
     check(true, 'the image is shown from its presigned URL');
+    await page.evaluate(() => document.querySelector('#gallery figure .analyze').click());
+    await waitFor(page, () => document.getElementById('analysis').dataset.state === 'done', undefined, 'the analysis');
+    const analysis = await page.$eval('#analysis', (n) => n.textContent);
+    check(analysis.length > 20, 'the image was analyzed (offline analyzer: measured facts)', analysis.slice(0, 120));
 
     // ---------------------------------------------------------- 6. a second image, then a zip of both
     await type(page, '#image-prompt', 'A lighthouse at dawn');
@@ -326,7 +336,7 @@ async function main() {
     }
     // one image alone, converted to JPEG
     await page.select('#download-format', 'jpg');
-    await page.evaluate(() => document.querySelector('#gallery figure button').click());
+    await page.evaluate(() => document.querySelector('#gallery figure .download').click());
     await waitFor(page, () => document.getElementById('download-status').dataset.state === 'complete'
       && document.getElementById('download-status').dataset.file.endsWith('.jpg'), undefined, 'the single download');
     const single = await page.$eval('#download-status', (n) => n.dataset.file);

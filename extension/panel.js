@@ -310,17 +310,22 @@ $('prompt-form').addEventListener('submit', action(async () => {
     return;
   }
   const chatId = state.chat.id;
+  $('messages').append(el('div', { class: 'msg user' }, content));
+  $('prompt').value = '';
+  await streamInto(chatId, (onAnswerId) => state.client.sendPrompt(chatId, content, { onAnswerId }));
+}));
+
+/** Shows an answer as it streams: one span per chunk, then the final state; adds Regenerate at the end. */
+async function streamInto(chatId, start) {
   const list = $('messages');
-  list.append(el('div', { class: 'msg user' }, content));
   const bubble = el('div', { class: 'msg assistant', dataset: { state: 'streaming' } });
   list.append(bubble);
-  $('prompt').value = '';
   $('cancel').hidden = false;
   try {
-    for await (const event of state.client.sendPrompt(chatId, content, { onAnswerId: (id) => {
+    for await (const event of start((id) => {
       state.answerId = id;
       bubble.dataset.messageId = id;
-    } })) {
+    })) {
       if (event.type === 'message.chunk') {
         bubble.append(el('span', { class: 'chunk', dataset: { index: String(event.index), ...(event.resumed ? { resumed: 'true' } : {}) } }, event.content));
       } else {
@@ -329,6 +334,9 @@ $('prompt-form').addEventListener('submit', action(async () => {
         if (event.usage) {
           bubble.title = `${event.usage.totalTokens} tokens`;
         }
+        const answerId = event.messageId;
+        bubble.append(el('div', { class: 'actions' }, el('button', { class: 'link regenerate', onclick: action(() =>
+          streamInto(chatId, (onAnswerId) => state.client.regenerate(chatId, answerId, { onAnswerId }))) }, 'Regenerate')));
       }
       list.scrollTop = list.scrollHeight;
     }
@@ -341,7 +349,7 @@ $('prompt-form').addEventListener('submit', action(async () => {
     $('cancel').hidden = true;
     state.answerId = undefined;
   }
-}));
+}
 
 $('cancel').addEventListener('click', action(async () => {
   if (state.answerId) {
@@ -363,7 +371,8 @@ async function refreshGallery(chatId = state.chat?.id) {
     el('img', { src: img.thumbnailUrl || img.url, alt: img.prompt ?? 'generated image', loading: 'lazy' }),
     el('figcaption', {},
       el('label', {}, el('input', { type: 'checkbox', class: 'pick', value: img.id, onchange: updateSelection }), ` ${img.size}`),
-      el('button', { class: 'link', onclick: action(() => downloadSingle(img.id)) }, 'Download')))));
+      el('button', { class: 'link analyze', onclick: action(() => analyze(img.id)) }, 'Analyze'),
+      el('button', { class: 'link download', onclick: action(() => downloadSingle(img.id)) }, 'Download')))));
   updateSelection();
 }
 
@@ -401,6 +410,18 @@ $('image-form').addEventListener('submit', action(async () => {
   $('image-prompt').value = '';
   await refreshGallery(generationChat);
 }));
+
+async function analyze(imageId) {
+  const box = $('analysis');
+  box.hidden = false;
+  box.dataset.state = 'running';
+  box.textContent = 'Analyzing…';
+  const result = await state.client.images.analyze({ imageId, question: $('analyze-question').value.trim() || undefined, chatId: state.chat.id });
+  const facts = result.analysis.structuredData ?? {};
+  box.textContent = `${result.analysis.description}${facts.width ? `\n${facts.width}×${facts.height} ${facts.format ?? ''}` : ''}`;
+  box.dataset.state = 'done';
+  box.dataset.imageId = imageId;
+}
 
 /** Saves a link with chrome.downloads and resolves when the file is complete on disk. */
 function saveFile(url, filename) {

@@ -211,13 +211,27 @@ export class CompanionClient {
     const { via = 'auto', signal, onAnswerId, ...rest } = options;
     const useSocket = via === 'socket' || (via === 'auto' && this.socketValue?.state === 'ready');
     if (useSocket) {
-      yield* this.promptOverSocket(chatId, { ...rest, content }, signal, onAnswerId);
+      yield* this.answerOverSocket(chatId, async () => {
+        const sent = await this.messages.send(chatId, { ...rest, content });
+        if (!sent.answerId) {
+          throw new CompanionError({ code: 'SERVER_ERROR', message: 'The send answer has no answerId' });
+        }
+        return sent.answerId;
+      }, signal, onAnswerId);
     } else {
       yield* this.promptOverSse(chatId, { ...rest, content }, signal, onAnswerId);
     }
   }
 
-  private async *promptOverSocket(chatId: string, input: SendMessageInput, signal: AbortSignal | undefined,
+  /**
+   * A new answer to the prompt of `messageId` (a sibling branch), streamed like sendPrompt: every chunk
+   * once and in order, then `message.complete`. Over the socket (connected first if needed).
+   */
+  async *regenerate(chatId: string, messageId: string, options: { signal?: AbortSignal; onAnswerId?: (id: string) => void } = {}): AsyncGenerator<PromptEvent, void, undefined> {
+    yield* this.answerOverSocket(chatId, async () => (await this.messages.regenerate(chatId, messageId)).id, options.signal, options.onAnswerId);
+  }
+
+  private async *answerOverSocket(chatId: string, start: () => Promise<string>, signal: AbortSignal | undefined,
     onAnswerId: ((id: string) => void) | undefined): AsyncGenerator<PromptEvent, void, undefined> {
     const socket = this.socket;
     const queue = new EventQueue<ServerEvent>();
@@ -238,11 +252,7 @@ export class CompanionClient {
     signal?.addEventListener('abort', abort);
     try {
       await socket.connect();
-      const sent = await this.messages.send(chatId, input);
-      if (!sent.answerId) {
-        throw new CompanionError({ code: 'SERVER_ERROR', message: 'The send answer has no answerId' });
-      }
-      answerId = sent.answerId;
+      answerId = await start();
       onAnswerId?.(answerId);
       socket.expect(chatId, answerId);
       early.filter((e) => (e as { messageId?: string }).messageId === answerId).forEach((e) => queue.push(e));

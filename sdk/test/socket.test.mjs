@@ -311,3 +311,36 @@ test('a token refused while auth-service is unreachable is retried later; a refu
     await gw.close();
   }
 });
+
+test('regenerate streams the new sibling answer over the socket', async () => {
+  let ws;
+  const gw = await fakeGateway((req, res) => {
+    if (req.method === 'POST' && req.url === '/v1/chats/chat_1/messages/msg_old/regenerate') {
+      ok(res, { id: 'msg_new', chatId: 'chat_1', role: 'assistant', content: '', status: 'streaming', parentId: 'msg_prompt' }, 201);
+      setTimeout(() => {
+        ws.push(chunk(0, 'Again', 'msg_new'));
+        ws.push({ type: 'message.complete', chatId: 'chat_1', messageId: 'msg_new', fullContent: 'Again' });
+      }, 10);
+      return;
+    }
+    return ok(res, {});
+  });
+  try {
+    const client = new CompanionClient({ baseUrl: gw.url, WebSocket: FakeWebSocket, auth: { storage: memoryStorage(), redirectUri: 'https://x/' } });
+    await client.auth.setTokens({ accessToken: 't', refreshToken: 'r', expiresAt: Date.now() + 3_600_000, tokenType: 'Bearer' });
+    const events = [];
+    const run = (async () => {
+      for await (const e of client.regenerate('chat_1', 'msg_old')) {
+        events.push(e);
+      }
+    })();
+    await until(() => FakeWebSocket.last()?.sent.length > 0);
+    ws = FakeWebSocket.last();
+    ws.push({ type: 'connection.ready', sessionId: 's' });
+    await run;
+    assert.deepEqual(events.map((e) => `${e.type}:${e.messageId}`), ['message.chunk:msg_new', 'message.complete:msg_new']);
+    client.socket.close();
+  } finally {
+    await gw.close();
+  }
+});
