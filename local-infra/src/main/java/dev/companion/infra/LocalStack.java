@@ -127,8 +127,24 @@ public final class LocalStack implements AutoCloseable {
         env.put("PUBLIC_BASE_URL", "http://127.0.0.1:" + service("gateway").port());
         // readable logs in the local files; JSON stays the production default
         env.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
+        // the repository's extension (extension/, its id fixed by the manifest's key) can log in and call the
+        // gateway of a local run, beside the services' built-in development id; a value set outside wins
+        putUnlessSet(env, "AUTH_EXTENSION_REDIRECT_URIS", String.join(",",
+                "https://" + DEV_EXTENSION_ID + ".chromiumapp.org/", "chrome-extension://" + DEV_EXTENSION_ID + "/callback",
+                "https://" + REPO_EXTENSION_ID + ".chromiumapp.org/", "chrome-extension://" + REPO_EXTENSION_ID + "/callback"));
+        putUnlessSet(env, "CORS_ORIGINS", "chrome-extension://companion-dev,chrome-extension://" + REPO_EXTENSION_ID);
         env.putAll(extraEnv);
         return env;
+    }
+
+    /** The development extension id auth-service allows by default (not a real extension). */
+    static final String DEV_EXTENSION_ID = "abcdefghijklmnopabcdefghijklmnop";
+    /** The id of the repository's extension: derived from the public key in extension/manifest.json. */
+    public static final String REPO_EXTENSION_ID = "eeodmhoociklpbelmdhhclaidcemklhn";
+
+    private static void putUnlessSet(Map<String, String> env, String key, String value) {
+        String outside = System.getenv(key);
+        env.put(key, outside != null && !outside.isBlank() ? outside : value);
     }
 
     /** Overrides environment variables of one service for its next start. */

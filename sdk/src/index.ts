@@ -1,0 +1,13 @@
+export { CompanionClient } from './client.js';
+export type { ClientOptions, PromptEvent, SendPromptOptions } from './client.js';
+export { CompanionAuth, codeChallenge } from './auth.js';
+export type { AuthOptions, ChromeIdentity, PendingAuthorization, Tokens } from './auth.js';
+export { CompanionError } from './errors.js';
+export { Transport, parseRetryAfter, unwrap } from './http.js';
+export type { RateLimitInfo, RequestOptions } from './http.js';
+export { CompanionSocket } from './socket.js';
+export type { ResumeSource, SocketOptions, WebSocketFactory, WebSocketLike } from './socket.js';
+export { chromeStorage, memoryStorage } from './storage.js';
+export type { ChromeStorageArea, TokenStorage } from './storage.js';
+export type * from './events.js';
+export type * from './types.js';
