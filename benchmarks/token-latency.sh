@@ -13,7 +13,7 @@ command -v node >/dev/null || { echo "node (20+) is required"; exit 2; }
 provider_port=$((BENCH_BASE_PORT + 910))
 export OPENAI_BASE_URL="http://127.0.0.1:$provider_port/v1" OPENAI_API_KEYS=sk-benchmark-key
 # what a benchmark must not trip over: the per-user limits of the gateway and chat-service
-export RATE_LIMIT_PROJECTS=100000000 RATE_LIMIT_CHAT_MESSAGES=100000000 RATE_LIMIT_DEFAULT=100000000
+export RATE_LIMIT_PROJECTS=100000000 RATE_LIMIT_CHAT_MESSAGES=100000000 RATE_LIMIT_DEFAULT=100000000 RATE_LIMIT_AUTH=100000
 export COMPANION_CHAT_LIMITS_MAX_CONCURRENT_ANSWERS=100000
 # the local runner favours a quick start (C1 only); measure as the pods run: 512 MiB limit × MaxRAMPercentage=75
 # → 384 MiB heap, one CPU → the JVM picks SerialGC, full tiered JIT (Dockerfile.jvm + k8s/base)

@@ -8,6 +8,9 @@
 // Each delta's content carries its stream, sequence number and write time: "[s:q@t]".
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
+
+// epoch milliseconds with a fraction: the same clock as Kafka's record timestamps, for probes along the way
+const now = () => performance.timeOrigin + performance.now();
 import WebSocket from 'ws';
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => {
@@ -57,7 +60,7 @@ const provider = http.createServer((req, res) => {
         res.end('data: [DONE]\n\n');
         return;
       }
-      res.write(chunk({ content: `[${stream}:${q}@${performance.now().toFixed(3)}]` }));
+      res.write(chunk({ content: `[${stream}:${q}@${now().toFixed(3)}]` }));
       q++;
     }, 1000 / rate);
     res.on('close', () => clearInterval(timer));
@@ -87,7 +90,7 @@ function directStream() {
     }, (res) => {
       res.setEncoding('utf8');
       res.on('data', (d) => {
-        const now = performance.now();
+        const t = now();
         buf += d;
         let i;
         while ((i = buf.indexOf('\n\n')) >= 0) {
@@ -98,7 +101,7 @@ function directStream() {
             const q = Number(m[2]);
             if (q !== last + 1) disorder++;
             last = q;
-            lat.push(now - Number(m[3]));
+            lat.push(t - Number(m[3]));
           }
         }
       });
@@ -135,10 +138,10 @@ class User {
     await new Promise((resolve, reject) => {
       this.socket.on('open', () => this.socket.send(JSON.stringify({ type: 'auth', token: this.token })));
       this.socket.on('message', (raw) => {
-        const now = performance.now();
+        const t = now();
         const m = JSON.parse(raw);
         if (m.type === 'connection.ready') resolve();
-        else if (m.type === 'message.chunk') this.onChunk(m, now);
+        else if (m.type === 'message.chunk') this.onChunk(m, t);
         else if (m.type === 'message.complete' || m.type === 'message.error') this.onDone(m);
         else if (m.type === 'error') reject(new Error(JSON.stringify(m)));
       });
@@ -167,7 +170,7 @@ async function companion(users, streams) {
   const finished = new Promise((r) => { finish = r; });
   const wanted = new Set(plan.map(([, chatId]) => chatId));
   for (const u of users) {
-    u.onChunk = (m, now) => {
+    u.onChunk = (m, t) => {
       if (!wanted.has(m.chatId)) return;
       const prev = lastIndex.get(m.messageId) ?? -1;
       if (m.index <= prev) disorder++;
@@ -176,7 +179,7 @@ async function companion(users, streams) {
         const q = Number(d[2]); const s = lastSeq.get(m.messageId) ?? -1;
         if (q !== s + 1) disorder++;
         lastSeq.set(m.messageId, q);
-        lat.push(now - Number(d[3]));
+        lat.push(t - Number(d[3]));
         received++;
       }
     };
