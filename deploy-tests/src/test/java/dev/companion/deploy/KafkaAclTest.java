@@ -203,6 +203,26 @@ class KafkaAclTest {
         }));
     }
 
+    @Test
+    void kedaReadsTheLagAsTheWorkersOwnUser() {
+        Manifests prod = Manifests.render("overlays/prod");
+        Map<String, Object> trigger = Yamls.map(Yamls.list(prod.get("ScaledObject", "image-worker"), "spec.triggers").get(0));
+        assertEquals("scram_sha512", Yamls.str(trigger, "metadata.sasl"), "the broker refuses unauthenticated clients, KEDA included");
+        Map<String, Object> auth = prod.get("TriggerAuthentication", Yamls.str(trigger, "authenticationRef.name"));
+        Map<String, String> params = new TreeMap<>();
+        for (Object e : Yamls.list(auth, "spec.env")) {
+            Map<String, Object> entry = Yamls.map(e);
+            assertEquals("image-worker", entry.get("containerName"));
+            params.put(String.valueOf(entry.get("parameter")), String.valueOf(entry.get("name")));
+        }
+        assertEquals(Map.of("username", "KAFKA_USERNAME", "password", "KAFKA_PASSWORD"), params);
+        assertTrue(prod.environment(prod.get("Deployment", "image-worker")).containsAll(params.values()));
+        // and the worker's ACLs cover what the lag needs: its group and image.jobs
+        Set<Acl> worker = needs("image-worker");
+        assertTrue(worker.contains(new Acl("Read", "group", Yamls.str(trigger, "metadata.consumerGroup"), false)));
+        assertTrue(worker.contains(new Acl("Read", "topic", Yamls.str(trigger, "metadata.topic"), false)));
+    }
+
     private static Map<String, Object> passwordRef(Map<String, Object> deployment) {
         Map<String, Object> container = Yamls.map(Yamls.list(deployment, "spec.template.spec.containers").get(0));
         for (Object e : Yamls.listOrEmpty(container, "env")) {
