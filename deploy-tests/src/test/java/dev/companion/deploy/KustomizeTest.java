@@ -30,7 +30,7 @@ class KustomizeTest {
     /** Operator resources without a published schema package; checked structurally below instead. */
     private static final List<String> NO_SCHEMA = List.of(
             "kafka.strimzi.io/v1beta2/Kafka", "kafka.strimzi.io/v1beta2/KafkaNodePool", "kafka.strimzi.io/v1beta2/KafkaTopic",
-            "postgresql.cnpg.io/v1/Cluster", "postgresql.cnpg.io/v1/Database");
+            "kafka.strimzi.io/v1beta2/KafkaUser", "postgresql.cnpg.io/v1/Cluster", "postgresql.cnpg.io/v1/Database");
 
     private static final List<String> RENDERED = List.of("base", "overlays/dev", "overlays/prod");
 
@@ -153,9 +153,23 @@ class KustomizeTest {
     Stream<DynamicTest> onlyTheGatewayIsExposedThroughAnIngressThatCarriesWebSockets() {
         return each("ingress", manifests -> {
             Map<String, Object> ingress = manifests.get("Ingress", "gateway");
-            Map<String, Object> path = Yamls.map(Yamls.list(Yamls.map(Yamls.list(ingress, "spec.rules").get(0)), "http.paths").get(0));
-            assertEquals("gateway", Yamls.str(path, "backend.service.name"));
-            assertEquals("/", Yamls.str(path, "path"));
+            List<Map<String, Object>> paths = Yamls.list(Yamls.map(Yamls.list(ingress, "spec.rules").get(0)), "http.paths").stream()
+                    .map(Yamls::map).toList();
+            for (Map<String, Object> path : paths) {
+                assertEquals("gateway", Yamls.str(path, "backend.service.name"));
+            }
+            // the API, its WebSocket and the JWKS are routed; Quarkus' /q/* (metrics, OpenAPI, health) and /docs never
+            for (String url : List.of("/v1/projects", "/v1/ws", "/v1/health", "/.well-known/jwks.json")) {
+                assertTrue(paths.stream().anyMatch(p -> routes(p, url)), url + " must reach the gateway");
+            }
+            for (String url : List.of("/q/metrics", "/q/openapi", "/q/health/ready", "/q/swagger-ui/", "/q/dev-ui", "/docs/openapi/chat", "/")) {
+                for (Map<String, Object> p : paths) {
+                    assertTrue(!routes(p, url), manifests.dir() + ": the Ingress routes " + url + " (path " + p.get("path") + ")");
+                }
+            }
+            Map<String, Object> annotations = Yamls.mapOrEmpty(ingress, "metadata.annotations");
+            assertTrue(!annotations.containsKey("nginx.ingress.kubernetes.io/use-regex")
+                    && !annotations.containsKey("nginx.ingress.kubernetes.io/rewrite-target"), "paths are plain prefixes, never rewritten");
             int timeout = Integer.parseInt(String.valueOf(Yamls.mapOrEmpty(ingress, "metadata.annotations").get("nginx.ingress.kubernetes.io/proxy-read-timeout")));
             assertTrue(timeout >= 3600, "idle WebSockets need a long proxy read timeout");
             for (Map<String, Object> other : manifests.ofKind("Ingress")) {
@@ -166,6 +180,48 @@ class KustomizeTest {
                 assertTrue(service.get("spec") == null || !"LoadBalancer".equals(Yamls.str(service, "spec.type")), "no LoadBalancer Services");
             }
         });
+    }
+
+    /** Whether an Ingress path (Prefix: element-wise prefix; Exact) sends {@code url} to its backend. */
+    static boolean routes(Map<String, Object> path, String url) {
+        String p = String.valueOf(path.get("path"));
+        String type = String.valueOf(path.get("pathType"));
+        if (type.equals("Exact")) {
+            return p.equals(url);
+        }
+        assertEquals("Prefix", type, "ImplementationSpecific paths are regular expressions to ingress-nginx: use Prefix or Exact");
+        String prefix = p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+        return prefix.isEmpty() || url.equals(prefix) || url.startsWith(prefix + "/");
+    }
+
+    @TestFactory
+    Stream<DynamicTest> forwardedHeadersAreTrustedOnlyFromListedProxies() {
+        return each("trusted proxies", manifests -> {
+            Map<String, Object> gateway = manifests.get("Deployment", "gateway");
+            if ("true".equals(manifests.plainValue(gateway, "TRUST_FORWARDED_HEADERS").orElse("false"))) {
+                assertExplicitProxies(manifests.dir(), manifests.plainValue(gateway, "TRUSTED_PROXIES").orElse(""));
+            }
+        });
+    }
+
+    @Test
+    void theGatewaysDefaultTrustsOnlyLoopback() {
+        assertExplicitProxies("gateway application.properties", Repo.config("gateway").references().get("TRUSTED_PROXIES"));
+    }
+
+    /** A list of IPs / CIDRs, none a wildcard (0.0.0.0/0, ::/0, *, a /0-/7 range) and not empty. */
+    static void assertExplicitProxies(String where, String value) {
+        assertTrue(value != null && !value.isBlank(), where + ": TRUST_FORWARDED_HEADERS=true needs TRUSTED_PROXIES, or any peer may forge X-Forwarded-For");
+        for (String entry : value.split(",")) {
+            String e = entry.trim();
+            boolean v4 = e.matches("(\\d{1,3}\\.){3}\\d{1,3}(/\\d{1,2})?");
+            boolean v6 = e.matches("[0-9a-fA-F:]+(/\\d{1,3})?") && e.contains(":");
+            assertTrue(v4 || v6, where + ": trusted proxy " + e + " is not an IP or CIDR");
+            if (e.contains("/")) {
+                int bits = Integer.parseInt(e.substring(e.indexOf('/') + 1));
+                assertTrue(bits >= 8, where + ": trusted proxy range " + e + " is (almost) everyone");
+            }
+        }
     }
 
     @TestFactory
@@ -310,7 +366,12 @@ class KustomizeTest {
                 assertTrue(databases.contains(db), "no Database " + db);
                 String secret = secretOf(deployment, "DB_PASSWORD");
                 assertEquals(secret, rolePasswords.get(owners.get(db)), db + ": the role's password is the service's Secret");
-                String user = Yamls.str(manifests.secret(secret), "stringData.username");
+                Map<String, Object> credentials = manifests.secret(secret);
+                String user = Yamls.str(credentials, "stringData.username");
+                if (user == null && Yamls.str(credentials, "data.username") != null) {
+                    user = new String(java.util.Base64.getDecoder().decode(Yamls.str(credentials, "data.username")),
+                            java.nio.charset.StandardCharsets.UTF_8);
+                }
                 assertEquals(owners.get(db), user, db + ": the service logs in as the owner");
             }
         }));
@@ -319,7 +380,6 @@ class KustomizeTest {
     @Test
     void secretsInTheRepositoryAreTemplatesOnly() {
         List<Map<String, Object>> secrets = new ArrayList<>(Manifests.templates());
-        secrets.addAll(Manifests.render("overlays/dev").ofKind("Secret"));
         for (Map<String, Object> secret : secrets) {
             String name = Yamls.str(secret, "metadata.name");
             assertTrue(Yamls.mapOrEmpty(secret, "data").isEmpty(), name + ": templates use stringData placeholders, never encoded values");
@@ -327,12 +387,81 @@ class KustomizeTest {
                 if (!key.equals("username") && !key.equals("MINIO_ROOT_USER")) {
                     String v = String.valueOf(value);
                     boolean placeholder = v.equals("REPLACE_ME") || v.isEmpty();
-                    // dev's in-cluster Redis has no password: its URL is an address, not a secret
-                    boolean devRedis = name.equals("companion-redis") && v.equals("redis://redis:6379");
-                    assertTrue(placeholder || devRedis, name + "." + key + " must be a placeholder, not a value");
+                    assertTrue(placeholder, name + "." + key + " must be a placeholder, not a value");
                 }
             });
         }
+        // and no rendering uses the templates: a placeholder must never become a live password
+        for (String overlay : Repo.OVERLAYS) {
+            String kustomization = Repo.read("k8s/overlays/" + overlay + "/kustomization.yaml");
+            assertTrue(!kustomization.matches("(?s).*\\n\\s*- [./]*base/secrets\\s*\\n.*"), overlay + " renders the REPLACE_ME templates");
+        }
+    }
+
+    /** Keys whose empty value means "not used" (a generated per-pod key, the offline providers). */
+    private static final Set<String> MAY_BE_EMPTY = Set.of("signing-key.pem", "previous-public-keys.pem", "api-keys", "api-key");
+    /** Keys that are names or addresses, not secrets. */
+    private static final Set<String> NOT_SECRET = Set.of("username", "MINIO_ROOT_USER", "url", "accessKey");
+
+    @TestFactory
+    Stream<DynamicTest> noRenderingHoldsAPlaceholderOrAWeakSecret() {
+        return each("placeholders", manifests -> {
+            String lower = manifests.yaml().toLowerCase();
+            for (String placeholder : List.of("replace_me", "change-me", "changeme")) {
+                assertTrue(!lower.contains(placeholder), manifests.dir() + " contains the placeholder " + placeholder);
+            }
+            Set<String> seen = new TreeSet<>();
+            for (Map<String, Object> secret : manifests.ofKind("Secret")) {
+                String name = Yamls.str(secret, "metadata.name");
+                Map<String, Object> values = new java.util.TreeMap<>(Yamls.mapOrEmpty(secret, "stringData"));
+                Yamls.mapOrEmpty(secret, "data").forEach((k, v) -> values.put(k,
+                        new String(java.util.Base64.getDecoder().decode(String.valueOf(v)), java.nio.charset.StandardCharsets.UTF_8)));
+                values.forEach((key, value) -> {
+                    String v = String.valueOf(value);
+                    if (NOT_SECRET.contains(key) || (MAY_BE_EMPTY.contains(key) && v.isEmpty())) {
+                        return;
+                    }
+                    assertTrue(v.length() >= 24, manifests.dir() + " " + name + "." + key + " is empty or short: not a generated secret");
+                    assertTrue(seen.add(v), manifests.dir() + " " + name + "." + key + " reuses another Secret's value");
+                });
+            }
+        });
+    }
+
+    @Test
+    void devSecretsAreGeneratedOncePerCheckoutAndKept() throws Exception {
+        java.nio.file.Path k8s = Manifests.underTest().resolve("k8s");
+        java.nio.file.Path file = k8s.resolve("overlays/dev/secrets/chat-service-db.env");
+        String before = java.nio.file.Files.readString(file);
+        assertTrue(before.matches("(?s)username=companion_chat\npassword=[0-9a-f]{48}\n"), before);
+        var again = Tools.run(Repo.root(), "bash", "deploy/generate-dev-secrets.sh", k8s.toString());
+        assertEquals(0, again.exitCode(), again.describe());
+        assertEquals(before, java.nio.file.Files.readString(file), "a database keeps the password it was created with");
+        assertTrue(Repo.read(".gitignore").contains("k8s/overlays/dev/secrets/"), "generated secrets never reach git");
+    }
+
+    @TestFactory
+    Stream<DynamicTest> databaseRolesHaveNoPrivilegesAndReachOnlyTheirOwnDatabase() {
+        return Stream.of("overlays/dev", "overlays/prod").map(dir -> DynamicTest.dynamicTest(dir, () -> {
+            Map<String, Object> cluster = Manifests.render(dir).ofKind("Cluster").get(0);
+            Set<String> roles = new TreeSet<>();
+            for (Object r : Yamls.list(cluster, "spec.managed.roles")) {
+                Map<String, Object> role = Yamls.map(r);
+                roles.add(Yamls.str(role, "name"));
+                for (String privilege : List.of("superuser", "createdb", "createrole", "replication", "bypassrls")) {
+                    assertEquals(Boolean.FALSE, role.get(privilege), role.get("name") + " " + privilege + " must be false");
+                }
+                assertTrue(!"postgres".equals(role.get("name")), "no service logs in as the superuser");
+            }
+            assertEquals(new TreeSet<>(Repo.DATABASES.values()), roles, "one role per service database");
+            List<Object> hba = Yamls.list(cluster, "spec.postgresql.pg_hba");
+            String[] own = String.valueOf(hba.get(0)).split("\\s+");
+            String[] rest = String.valueOf(hba.get(1)).split("\\s+");
+            assertEquals(List.of("host", "sameuser", "all", "scram-sha-256"), List.of(own[0], own[1], own[3], own[4]), "a role reaches the database of its own name");
+            assertEquals(roles, new TreeSet<>(List.of(own[2].split(","))));
+            assertEquals(List.of("host", "all", "all", "reject"), List.of(rest[0], rest[1], rest[3], rest[4]), "and no other");
+            assertEquals(roles, new TreeSet<>(List.of(rest[2].split(","))));
+        }));
     }
 
     @Test

@@ -69,7 +69,7 @@ class ImageEventsContractTest {
         String generationId = Ids.newId("gen");
         String imageId = Ids.newId("img");
         byte[] png = TestData.png(24, 16, 7);
-        String key = "images/" + user + "/" + generationId + "/" + imageId + ".png";
+        String key = TestData.storageKey(user, generationId, imageId);
         TestData.upload(key, png);
         Instant created = Instant.parse("2025-07-08T09:10:11.123Z");
         ImageComplete complete = new ImageComplete(generationId, chatId, projectId, "a red fox", List.of(

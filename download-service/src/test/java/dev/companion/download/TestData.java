@@ -145,11 +145,11 @@ final class TestData {
     /** Uploads {@code png} like image-service would and publishes the image.complete event; returns the event id. */
     static String imageEvent(String eventId, String userId, String imageId, String projectId, String chatId, String prompt,
                              Instant createdAt, byte[] png, int width, int height, boolean upload) {
-        String key = "images/" + userId + "/" + imageId + ".png";
+        String generationId = "gen_" + imageId;
+        String key = storageKey(userId, generationId, imageId);
         if (upload) {
             upload(key, png);
         }
-        String generationId = "gen_" + imageId;
         String value = event(eventId, "image.complete", userId, "{\"generationId\":\"" + generationId + "\",\"chatId\":"
                 + json(chatId) + ",\"projectId\":" + json(projectId) + ",\"prompt\":" + json(prompt) + ",\"images\":[{"
                 + "\"id\":\"" + imageId + "\",\"url\":\"/v1/images/" + imageId + "\",\"thumbnailUrl\":null,"
@@ -158,6 +158,11 @@ final class TestData {
                 + "\"storageKey\":\"" + key + "\"}]}");
         send("image.events", generationId, value);
         return eventId;
+    }
+
+    /** The key image-service writes an original under (its ImageJobProcessor). */
+    static String storageKey(String userId, String generationId, String imageId) {
+        return "users/" + userId + "/generations/" + generationId + "/a1/" + imageId + ".png";
     }
 
     /** Stores {@code png} in the images bucket under {@code key}, as image-service does. */

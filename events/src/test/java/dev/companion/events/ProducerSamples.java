@@ -114,7 +114,7 @@ final class ProducerSamples {
                 "thumbnailUrl":"http://localhost:9000/companion-images/generations/x_thumb.png?X-Amz-Signature=def",\
                 "size":"1024x1024","format":"png","createdAt":"2026-11-22T10:12:30.042Z","width":1024,"height":1024,\
                 "bytes":1482113,"checksum":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",\
-                "storageKey":"generations/img_gen_01JDA3P4R6T8V0X2Z4B6D8F0H2/a1/img_01JDA3P4R6f3a9c2d1e0.png"}]}""");
+                "storageKey":"users/user_01JDA3G5V1Q8X2N4M6P8R0T2W4/generations/img_gen_01JDA3P4R6T8V0X2Z4B6D8F0H2/a1/img_01JDA3P4R6f3a9c2d1e0.png"}]}""");
         // GenerationService.cancel / ImageJobProcessor / LeaseSweeper -> Failed with Error
         put("image.failed", """
                 {"generationId":"img_gen_01JDA3P4R6T8V0X2Z4B6D8F0H2","error":{"code":"WORKER_LOST","message":"The job lost its worker 3 times"}}""");

@@ -113,6 +113,9 @@ class ImageEventsContractTest {
             assertEquals(done.getString("data.images[" + i + "].id"), img.id());
             assertEquals(done.getString("data.images[" + i + "].checksum"), img.checksum());
             assertEquals(done.getString("data.images[" + i + "].storageKey"), img.storageKey());
+            // consumers (download-service) believe only keys under the event user's prefix naming its generation
+            assertTrue(img.storageKey().matches("users/" + u + "/generations/" + id + "/a\\d+/" + img.id() + "\\.[a-z]+"),
+                    img.storageKey());
             assertEquals("1792x1024", img.size());
             assertEquals(1792, img.width());
             assertEquals(1024, img.height());

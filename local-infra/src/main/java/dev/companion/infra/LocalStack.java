@@ -50,6 +50,18 @@ public final class LocalStack implements AutoCloseable {
                 "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=48m", "-Xss512k");
     }
 
+    /** Where the local run listens unless told otherwise: loopback, never every interface. */
+    static final String LOOPBACK = "127.0.0.1";
+
+    /**
+     * The address a service of the local run listens on: the gateway on {@code gatewayBind} (loopback unless
+     * {@code --bind} says otherwise), every internal service on loopback only, since only the gateway is an entry.
+     */
+    static String httpHost(String service, String gatewayBind) {
+        return service.equals("gateway") && gatewayBind != null && !gatewayBind.isBlank() ? gatewayBind : LOOPBACK;
+    }
+
+    private final String gatewayBind;
     private final Path root;
     private final InfraOptions infraOptions;
     private final List<ServiceSpec> services;
@@ -62,6 +74,13 @@ public final class LocalStack implements AutoCloseable {
     private Path logDir;
 
     public LocalStack(Path root, InfraOptions infraOptions, List<ServiceSpec> services, Map<String, String> extraEnv) {
+        this(root, infraOptions, services, extraEnv, LOOPBACK);
+    }
+
+    /** {@code gatewayBind}: the address the gateway listens on (the other services always listen on loopback). */
+    public LocalStack(Path root, InfraOptions infraOptions, List<ServiceSpec> services, Map<String, String> extraEnv,
+                      String gatewayBind) {
+        this.gatewayBind = gatewayBind;
         this.root = root.toAbsolutePath();
         this.infraOptions = infraOptions;
         this.services = services;
@@ -117,6 +136,8 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> env = new LinkedHashMap<>(infra.settings().serviceEnvironment(spec.database()));
         String authUrl = "http://127.0.0.1:" + service("auth-service").port();
         env.put("QUARKUS_HTTP_PORT", Integer.toString(spec.port()));
+        // loopback only: nothing of the local run is reachable from the network unless told (--bind)
+        env.put("QUARKUS_HTTP_HOST", httpHost(spec.name(), gatewayBind));
         env.put("JWT_JWKS_URL", authUrl + "/.well-known/jwks.json");
         env.put("AUTH_KEYS_DIR", infraOptions.dataDir().toAbsolutePath().resolve("auth-keys").toString());
         env.put("AUTH_SERVICE_URL", authUrl);
@@ -265,22 +286,27 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * {@code java dev.companion.infra.LocalStack [--clean] [--data-dir DIR] [--base-port 8080]}: runs
-     * everything until Ctrl-C, then stops every process it started.
+     * {@code java dev.companion.infra.LocalStack [--clean] [--data-dir DIR] [--base-port 8080] [--bind 127.0.0.1]}:
+     * runs everything until Ctrl-C, then stops every process it started. {@code --bind} is the gateway's address
+     * (e.g. {@code 0.0.0.0} to reach it from another machine); the infrastructure and the other services stay on
+     * loopback whatever it says.
      */
     public static void main(String[] args) throws Exception {
         InfraOptions options = InfraOptions.parse(args, InfraOptions.localDefaults());
         int basePort = 8080;
+        String bind = LOOPBACK;
         Path root = Path.of("").toAbsolutePath();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--base-port")) {
                 basePort = Integer.parseInt(args[++i]);
+            } else if (args[i].equals("--bind")) {
+                bind = args[++i];
             } else if (args[i].equals("--root")) {
                 root = Path.of(args[++i]);
             }
         }
         long t0 = System.nanoTime();
-        LocalStack stack = new LocalStack(root, options, defaultServices(basePort), Map.of());
+        LocalStack stack = new LocalStack(root, options, defaultServices(basePort), Map.of(), bind);
         // Ctrl-C / SIGTERM: stop services first, then the infrastructure, then exit. (A plain shutdown
         // hook would race the embedded PostgreSQL's own hook and pull the database from under the services.)
         Runnable stop = () -> {

@@ -48,6 +48,8 @@ public class EventProducer {
                     props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
                     // larger records are refused at send (RecordTooLargeException), never retried
                     props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(maxRequestSize));
+                    // SASL/SCRAM (or TLS) as the service's own Kafka user, when deployed with them
+                    KafkaClientSecurity.apply(props);
                     producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
                 }
                 p = producer;

@@ -41,6 +41,10 @@ import java.util.Set;
  * repositories' upserts, the same statements {@code KnownRefs} uses for what it learns from the owners
  * directly, so an event and an owner's answer about the same thing converge (and a project's or chat's
  * older state, by its {@code updatedAt}, never overwrites a newer one).
+ *
+ * <p>Events are not trusted blindly: an image.complete whose storage keys are not image-service's keys for
+ * the event's user, generation and image ({@link StorageKeys}) is dead-lettered whole, and an image already
+ * known for one user is never re-assigned to another by a later event ({@link ImageRefRepository#upsert}).
  */
 @ApplicationScoped
 public class ReadModelConsumer {
@@ -130,6 +134,12 @@ public class ReadModelConsumer {
         for (GeneratedImage image : data.images()) {
             if (image == null || image.id() == null || image.storageKey() == null) {
                 continue;
+            }
+            if (!StorageKeys.ownedBy(image.storageKey(), event.userId(), data.generationId(), image.id())) {
+                // nothing of the event is applied: a forged or broken producer goes to download-service.dlt
+                return Uni.createFrom().failure(new IdempotentConsumer.PoisonEventException("image " + image.id()
+                        + ": storage key " + image.storageKey() + " is not image-service's key for user " + event.userId()
+                        + " and generation " + data.generationId()));
             }
             ImageRef ref = toRef(event, data, image);
             chain = chain.flatMap(v -> images.upsert(ref));

@@ -30,7 +30,8 @@ public class ImageRefRepository implements PanacheRepositoryBase<ImageRef, Strin
      * Stores what download-service learned of an image, from image.complete or from image-service itself
      * (read-your-writes): one atomic statement, so the consumer and a lookup (or two first requests)
      * storing the same image at once converge instead of failing on the key. An image does not change
-     * after it is made, so the last write simply restates it.
+     * after it is made, so the last write simply restates it; a write for another user than the row's
+     * owner changes nothing (an image never changes hands, whatever an event claims).
      */
     public Uni<Void> upsert(ImageRef r) {
         return Panache.getSession().flatMap(s -> s.createNativeQuery(
@@ -39,7 +40,8 @@ public class ImageRefRepository implements PanacheRepositoryBase<ImageRef, Strin
                                 + "ON CONFLICT (id) DO UPDATE SET user_id = EXCLUDED.user_id, generation_id = EXCLUDED.generation_id, "
                                 + "chat_id = EXCLUDED.chat_id, project_id = EXCLUDED.project_id, prompt = EXCLUDED.prompt, "
                                 + "format = EXCLUDED.format, width = EXCLUDED.width, height = EXCLUDED.height, bytes = EXCLUDED.bytes, "
-                                + "storage_key = EXCLUDED.storage_key, created_at = EXCLUDED.created_at",
+                                + "storage_key = EXCLUDED.storage_key, created_at = EXCLUDED.created_at "
+                                + "WHERE image_ref.user_id = EXCLUDED.user_id",
                         new AffectedEntities(ImageRef.class))
                 .setParameter(1, r.id).setParameter(2, r.userId).setParameter(3, r.generationId).setParameter(4, r.chatId)
                 .setParameter(5, r.projectId).setParameter(6, r.prompt).setParameter(7, r.format).setParameter(8, r.width)

@@ -4,6 +4,7 @@ import dev.companion.common.events.EventEnvelope;
 import dev.companion.common.events.EventReader;
 import dev.companion.common.events.Topics;
 import dev.companion.common.outbox.EventProducer;
+import dev.companion.common.outbox.KafkaClientSecurity;
 import dev.companion.events.ImageJobEvent;
 import dev.companion.events.ImageRequested;
 import dev.companion.image.service.ImageJobProcessor;
@@ -75,6 +76,8 @@ public class ImageJobWorker implements Runnable {
         p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "900000");
         p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
         p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000");
+        // the service's Kafka user (SASL/SCRAM in compose and Kubernetes), as its channels use
+        KafkaClientSecurity.apply(p);
         this.consumerProps = p;
     }
 

@@ -212,8 +212,11 @@ public class ImageJobProcessor {
         s.projectId = g.projectId;
         s.prompt = g.prompt;
         String ext = "jpeg".equals(format) ? "jpg" : format;
-        s.storageKey = "generations/" + g.id + "/a" + g.attempts + "/" + s.id + "." + ext;
-        s.thumbnailKey = "generations/" + g.id + "/a" + g.attempts + "/" + s.id + "_thumb.png";
+        // under the owner's prefix: consumers (download-service) only believe an image.complete whose keys lie
+        // under the event user's users/<userId>/ and name its generation and image
+        String dir = "users/" + g.userId + "/generations/" + g.id + "/a" + g.attempts + "/";
+        s.storageKey = dir + s.id + "." + ext;
+        s.thumbnailKey = dir + s.id + "_thumb.png";
         s.format = format;
         s.width = decoded.width();
         s.height = decoded.height();
