@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** Registration rules, the user.registered event, and failed-login throttling and locking. */
 @QuarkusTest
-@QuarkusTestResource(value = LocalInfraResource.class, initArgs = @ResourceArg(name = "database", value = "companion_auth"))
+@QuarkusTestResource(value = LocalInfraResource.class, initArgs = {@ResourceArg(name = "database", value = "companion_auth"), @ResourceArg(name = "redis", value = "true")})
 class RegistrationTest {
 
     @Test
