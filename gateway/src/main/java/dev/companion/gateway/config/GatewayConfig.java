@@ -29,6 +29,13 @@ public interface GatewayConfig {
         @WithDefault("companion:revoked:")
         String keyPrefix();
 
+        /**
+         * How long a "not revoked" answer for a token is reused before Redis is asked again: the longest
+         * a revoked token may still pass; 0 asks on every request.
+         */
+        @WithDefault("1s")
+        Duration notRevokedCache();
+
         /** How often the open sockets' tokens are looked up again (a revoked token's socket closes). */
         @WithDefault("5s")
         Duration socketCheckInterval();

@@ -17,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The shared denylist of access tokens: auth-service writes {@code <prefix><jti>} into Redis with the
  * token's own expiry when a user logs out or a refresh-token family is caught being replayed; the
- * gateway asks Redis about a token on every request (one {@code EXISTS}) and about the open sockets'
+ * gateway asks Redis about a token on a request (one {@code EXISTS}; a "not revoked" answer is reused
+ * for {@code not-revoked-cache}, 1 s, so a busy token costs one lookup a second) and about the open sockets'
  * tokens periodically (one {@code MGET} per batch). A token once seen revoked is remembered locally
  * until it expires. If Redis cannot be reached the request is admitted with a warning, as for the
  * rate limits (availability over strictness; readiness shows the store down).
@@ -33,11 +34,15 @@ public class RevocationList {
     private final String prefix;
     /** jti → expiry (epoch ms) of tokens known to be revoked. */
     private final ConcurrentHashMap<String, Long> known = new ConcurrentHashMap<>();
+    /** jti → until when (epoch ms) a "not revoked" answer is reused: at most one lookup per token per interval. */
+    private final ConcurrentHashMap<String, Long> clear = new ConcurrentHashMap<>();
+    private final long clearForMillis;
 
     public RevocationList(Instance<RedisAPI> redis, GatewayConfig config) {
         this.redis = redis;
         this.enabled = config.revocation().enabled();
         this.prefix = config.revocation().keyPrefix();
+        this.clearForMillis = config.revocation().notRevokedCache().toMillis();
     }
 
     public boolean enabled() {
@@ -52,11 +57,22 @@ public class RevocationList {
         if (known.containsKey(token.jti())) {
             return Uni.createFrom().item(true);
         }
+        long now = System.currentTimeMillis();
+        Long clearUntil = clear.get(token.jti());
+        if (clearUntil != null && clearUntil > now) {
+            return Uni.createFrom().item(false);
+        }
         return redis.get().exists(List.of(prefix + token.jti()))
                 .map(r -> {
                     boolean revoked = r != null && r.toLong() > 0;
                     if (revoked) {
+                        clear.remove(token.jti());
                         remember(token.jti(), token.expiresAtMillis());
+                    } else if (clearForMillis > 0) {
+                        if (clear.size() > 50_000) {
+                            clear.values().removeIf(until -> until < now);
+                        }
+                        clear.put(token.jti(), now + clearForMillis);
                     }
                     return revoked;
                 })
@@ -104,5 +120,6 @@ public class RevocationList {
             known.values().removeIf(exp -> exp < now);
         }
         known.put(jti, expiresAtMillis);
+        clear.remove(jti);
     }
 }

@@ -140,16 +140,19 @@ public class EventSocket {
         if (registry.get(socket.connectionId()) == null) {
             return; // closed while its token was being verified
         }
-        socket.authenticated(verified, Ids.newId("session"));
+        // connection.ready is queued before the socket counts as authenticated, so nothing (a ping, an
+        // event) can reach the client ahead of it
+        String sessionId = Ids.newId("session");
+        ObjectNode ready = mapper.createObjectNode();
+        ready.put("type", "connection.ready");
+        ready.put("sessionId", sessionId);
+        ready.put("expiresAt", Instant.ofEpochMilli(verified.expiresAtMillis()).toString());
+        socket.offer(ready.toString());
+        socket.authenticated(verified, sessionId);
         registry.authenticated(socket, config.maxSocketsPerUser()).ifPresent(oldest -> oldest.closeAfter(
                 error("RATE_LIMIT", "Too many sockets for this user (at most " + config.maxSocketsPerUser()
                         + "); the oldest was closed"),
                 new CloseReason(UserSocket.CLOSE_POLICY, "too many sockets for this user")));
-        ObjectNode ready = mapper.createObjectNode();
-        ready.put("type", "connection.ready");
-        ready.put("sessionId", socket.sessionId());
-        ready.put("expiresAt", Instant.ofEpochMilli(verified.expiresAtMillis()).toString());
-        socket.offer(ready.toString());
         scheduleExpiry(socket, verified);
     }
 
