@@ -114,6 +114,9 @@ public class ProxyRoutes {
                         return;
                     }
                     revocations.isRevoked(token).subscribe().with(revoked -> context.runOnContext(v -> {
+                        if (ctx.response().closed()) {
+                            return; // the client left while its token was looked up: nothing to forward
+                        }
                         if (revoked) {
                             errors.send(ctx, ErrorCode.UNAUTHORIZED, "Token revoked", null);
                         } else {
@@ -151,6 +154,11 @@ public class ProxyRoutes {
 
     private void proceed(RoutingContext ctx, boolean health, Optional<Upstream> upstream, String path) {
         HttpServerRequest request = ctx.request();
+        if (ctx.response().closed()) {
+            // the client went away during the asynchronous checks: forwarding now would wait on a service
+            // for nobody (and blame it when it is slow)
+            return;
+        }
         if (health) {
             request.resume();
             ctx.next();
