@@ -20,20 +20,11 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-/** Admins (first one bootstrapped from configuration) manage API tokens that are exchanged via client_credentials. */
+/** Admins (the first one from the one-time setup token) manage API tokens that are exchanged via client_credentials. */
 @QuarkusTest
-@QuarkusTestResource(value = LocalInfraResource.class, initArgs = @ResourceArg(name = "database", value = "companion_auth"))
+@QuarkusTestResource(value = LocalInfraResource.class, initArgs = {@ResourceArg(name = "database", value = "companion_auth"), @ResourceArg(name = "redis", value = "true")})
 class AdminApiTokenTest {
 
-    private static final String ADMIN_EMAIL = "admin@companion.test";
-
-    /** The configured bootstrap admin logs in through the browser flow (registered once per database). */
-    private static String adminToken() {
-        given().contentType("application/json").body(Map.of("email", ADMIN_EMAIL, "password", PASSWORD, "name", "Admin"))
-                .when().post("/v1/auth/register").then().statusCode(anyOf(is(201), is(409)));
-        Pkce pkce = Pkce.create();
-        return exchange(code(ADMIN_EMAIL, pkce), pkce).accessToken();
-    }
 
     private static Response clientCredentials(String id, String secret) {
         return given().contentType("application/x-www-form-urlencoded")

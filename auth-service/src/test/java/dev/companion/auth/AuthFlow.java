@@ -59,13 +59,29 @@ final class AuthFlow {
                 .then().statusCode(201).extract().path("data.id");
     }
 
+    /**
+     * The client address a test login comes from (as the gateway's X-Forwarded-For): one per account,
+     * so the per-address throttle of one test never meets another's failures.
+     */
+    static String addressOf(String email) {
+        int h = email.hashCode();
+        return "10." + ((h >>> 16) & 0xff) + "." + ((h >>> 8) & 0xff) + "." + (h & 0xff);
+    }
+
     /** GET the authorize page (must render the form), then POST the form; returns the raw answer (302 expected). */
     static Response login(String email, String password, String clientId, String redirectUri, String state, Pkce pkce) {
+        return login(email, password, clientId, redirectUri, state, pkce, addressOf(email), "projects chats images");
+    }
+
+    static Response login(String email, String password, String clientId, String redirectUri, String state, Pkce pkce,
+                          String address, String scope) {
         Map<String, String> query = new LinkedHashMap<>();
         query.put("response_type", "code");
         query.put("client_id", clientId);
         query.put("redirect_uri", redirectUri);
-        query.put("scope", "projects chats images");
+        if (scope != null) {
+            query.put("scope", scope);
+        }
         query.put("state", state);
         if (pkce != null) {
             query.put("code_challenge", pkce.challenge());
@@ -80,6 +96,7 @@ final class AuthFlow {
         form.put("password", password);
         form.put("decision", "approve");
         return given().redirects().follow(false).contentType("application/x-www-form-urlencoded").formParams(form)
+                .header("X-Forwarded-For", address)
                 .when().post("/v1/auth/authorize");
     }
 
@@ -120,6 +137,43 @@ final class AuthFlow {
                     URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
         }
         return out;
+    }
+
+    static final String ADMIN_EMAIL = "admin@companion.test";
+    static final String SETUP_TOKEN = "test-admin-setup-token-0123456789";
+
+    /**
+     * An access token of the test admin: registered once per database, made admin with the test
+     * setup token the first time (any later start of the service finds an admin and keeps no token).
+     */
+    static String adminToken() {
+        given().contentType("application/json").body(Map.of("email", ADMIN_EMAIL, "password", PASSWORD, "name", "Admin"))
+                .when().post("/v1/auth/register").then().statusCode(org.hamcrest.Matchers.anyOf(
+                        org.hamcrest.Matchers.is(201), org.hamcrest.Matchers.is(409)));
+        Pkce pkce = Pkce.create();
+        String token = exchange(code(ADMIN_EMAIL, pkce), pkce).accessToken();
+        if (token.equals(promoted(token))) {
+            return token;
+        }
+        Pkce again = Pkce.create();
+        return exchange(code(ADMIN_EMAIL, again), again).accessToken();
+    }
+
+    /** The token itself when it already carries admin; otherwise consumes the setup token (then a new login is needed). */
+    private static String promoted(String token) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode claims = BrowserFlowTest.decode(token, 1);
+            for (com.fasterxml.jackson.databind.JsonNode g : claims.get("groups")) {
+                if ("admin".equals(g.asText())) {
+                    return token;
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        given().header("Authorization", bearer(token)).contentType("application/json").body(Map.of("token", SETUP_TOKEN))
+                .when().post("/v1/auth/admin-setup").then().statusCode(200);
+        return null;
     }
 
     static String bearer(String token) {

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** Every way an authorization or code exchange can go wrong answers per RFC 6749 and never redirects to a stranger. */
 @QuarkusTest
-@QuarkusTestResource(value = LocalInfraResource.class, initArgs = @ResourceArg(name = "database", value = "companion_auth"))
+@QuarkusTestResource(value = LocalInfraResource.class, initArgs = {@ResourceArg(name = "database", value = "companion_auth"), @ResourceArg(name = "redis", value = "true")})
 class AuthorizationErrorsTest {
 
     @Inject
@@ -153,7 +153,7 @@ class AuthorizationErrorsTest {
         Pkce pkce = Pkce.create();
         Response r = given().redirects().follow(false)
                 .queryParams(Map.of("response_type", "code", "client_id", CLIENT, "redirect_uri", REDIRECT, "state", "s",
-                        "scope", "projects admin", "code_challenge", pkce.challenge(), "code_challenge_method", "S256"))
+                        "scope", "projects superpowers", "code_challenge", pkce.challenge(), "code_challenge_method", "S256"))
                 .when().get("/v1/auth/authorize");
         assertEquals("invalid_scope", query(r.header("Location")).get("error"));
         r = given().redirects().follow(false)

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** The extension's whole login as a browser drives it: register, authorize page, form, redirect, token, refresh, profile. */
 @QuarkusTest
-@QuarkusTestResource(value = LocalInfraResource.class, initArgs = @ResourceArg(name = "database", value = "companion_auth"))
+@QuarkusTestResource(value = LocalInfraResource.class, initArgs = {@ResourceArg(name = "database", value = "companion_auth"), @ResourceArg(name = "redis", value = "true")})
 class BrowserFlowTest {
 
     @Test
@@ -55,7 +55,8 @@ class BrowserFlowTest {
         assertEquals(userId, claims.get("sub").asText());
         assertEquals("https://auth.companion.test", claims.get("iss").asText());
         assertEquals("companion-api", claims.get("aud").isArray() ? claims.get("aud").get(0).asText() : claims.get("aud").asText());
-        assertEquals("projects chats images", claims.get("scope").asText());
+        // the extension is first-party: every user scope, whatever it asked for ("projects chats images")
+        assertEquals("projects chats images downloads", claims.get("scope").asText());
         assertEquals("free", claims.get("plan").asText());
         assertEquals("user", claims.get("groups").get(0).asText());
         assertEquals(3600, claims.get("exp").asLong() - claims.get("iat").asLong());

@@ -26,7 +26,7 @@ import static org.hamcrest.Matchers.*;
 
 /** Forged, altered, expired and misaddressed bearer tokens are refused with the seed's 401 UNAUTHORIZED envelope. */
 @QuarkusTest
-@QuarkusTestResource(value = LocalInfraResource.class, initArgs = @ResourceArg(name = "database", value = "companion_auth"))
+@QuarkusTestResource(value = LocalInfraResource.class, initArgs = {@ResourceArg(name = "database", value = "companion_auth"), @ResourceArg(name = "redis", value = "true")})
 class TokenAttackTest {
 
     @Inject

@@ -64,7 +64,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
  * {@code auth-service.dlt} and the records behind it are still counted.
  */
 @QuarkusTest
-@QuarkusTestResource(value = LocalInfraResource.class, initArgs = @ResourceArg(name = "database", value = "companion_auth"))
+@QuarkusTestResource(value = LocalInfraResource.class, initArgs = {@ResourceArg(name = "database", value = "companion_auth"), @ResourceArg(name = "redis", value = "true")})
 class UsageEventsContractTest {
 
     @Inject

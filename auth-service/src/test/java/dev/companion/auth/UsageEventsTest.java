@@ -18,7 +18,7 @@ import static org.hamcrest.Matchers.is;
 
 /** Profile usage counts follow project, chat and image events, and a replay of the same events changes nothing. */
 @QuarkusTest
-@QuarkusTestResource(value = LocalInfraResource.class, initArgs = @ResourceArg(name = "database", value = "companion_auth"))
+@QuarkusTestResource(value = LocalInfraResource.class, initArgs = {@ResourceArg(name = "database", value = "companion_auth"), @ResourceArg(name = "redis", value = "true")})
 class UsageEventsTest {
 
     private record Event(String topic, String key, String json) {

@@ -58,7 +58,10 @@ class ProxyTest {
         cases.put("/v1/downloads/dl_1", "download-service");
         cases.put("/v1/images/img_1", "image-service");
         cases.put("/v1/images/generate/img_gen_1", "image-service");
-        cases.forEach((path, service) -> given().header("Authorization", "Bearer " + token)
+        // admin routes need the admin scope (TokenSecurityTest); this token carries every scope
+        String all = TestTokens.token("user_proxytestadmin000000000", "free", java.util.Set.of("user", "admin"),
+                java.time.Duration.ofHours(1), "projects chats images downloads admin");
+        cases.forEach((path, service) -> given().header("Authorization", "Bearer " + all)
                 .when().get(path)
                 .then().statusCode(200)
                 .body("service", is(service))

@@ -40,19 +40,32 @@ public final class TestTokens {
                 "JWT_AUDIENCE", AUDIENCE);
     }
 
-    /** A valid access token for {@code userId} with the standard scopes and the {@code user} role. */
+    /** Every scope a user can be granted (what a first-party login gets). */
+    public static final String USER_SCOPES = "projects chats images downloads";
+
+    /** A valid access token for {@code userId} with every user scope and the {@code user} role. */
     public static String forUser(String userId) {
         return token(userId, "free", Set.of("user"), Duration.ofHours(1));
     }
 
     public static String token(String userId, String plan, Set<String> groups, Duration ttl) {
+        return token(userId, plan, groups, ttl, USER_SCOPES);
+    }
+
+    /** A valid token for {@code userId} that carries only {@code scope} (space separated; empty for none). */
+    public static String withScope(String userId, String scope) {
+        return token(userId, "free", Set.of("user"), Duration.ofHours(1), scope);
+    }
+
+    public static String token(String userId, String plan, Set<String> groups, Duration ttl, String scope) {
         Instant now = Instant.now();
         return Jwt.issuer(ISSUER)
                 .audience(AUDIENCE)
                 .subject(userId)
                 .groups(groups)
-                .claim("scope", "projects chats images")
+                .claim("scope", scope)
                 .claim("plan", plan)
+                .claim("jti", java.util.UUID.randomUUID().toString())
                 .issuedAt(now)
                 .expiresAt(now.plus(ttl))
                 .jws().keyId(KID)

@@ -30,10 +30,11 @@ public interface AuthConfig {
     /** Lifetime of the JWT a {@code client_credentials} exchange of an API token yields. */
     Duration apiTokenAccessTtl();
 
-    /** Whoever registers (or is registered) with this email is an admin. */
-    Optional<String> bootstrapAdminEmail();
-
     Keys keys();
+
+    AdminSetup adminSetup();
+
+    Revocation revocation();
 
     Login login();
 
@@ -51,28 +52,71 @@ public interface AuthConfig {
         Optional<String> previousPublicKeys();
     }
 
+    /** The first admin: a one-time setup token, printed once at the first start without any admin. */
+    interface AdminSetup {
+        /**
+         * A setup token chosen by the operator (from a Secret) instead of a generated one; its hash is
+         * stored while no admin exists. Without it a token is generated and logged once.
+         */
+        Optional<String> token();
+
+        /** Print a new generated token at this start even though an unused one exists (the log was lost). */
+        @WithDefault("false")
+        boolean reissue();
+    }
+
+    /** The Redis denylist of access tokens the gateway checks (logout, replayed refresh-token families). */
+    interface Revocation {
+        /** Key of a revoked token: prefix + its {@code jti}; must match the gateway's prefix. */
+        @WithDefault("companion:revoked:")
+        String keyPrefix();
+    }
+
     interface Login {
         @WithDefault("12")
         int bcryptCost();
 
-        /** After this many consecutive failures each further attempt must wait (doubling). */
-        @WithDefault("3")
-        int throttleAfter();
+        /** One account from one client address: the guesses the owner's own typos use up. */
+        Throttle accountAddress();
+
+        /** One account from every address: counts each address once per failure streak (a distributed guess). */
+        Throttle account();
+
+        /** One client address over every account: credential stuffing from one place. */
+        Throttle address();
+
+        /** A key's failure streak is forgotten after this long without an attempt. */
+        @WithDefault("PT1H")
+        Duration forgetAfter();
+
+        /**
+         * Take the client address from the last {@code X-Forwarded-For} entry (the one the gateway
+         * appended) rather than the connection; the services are only reachable through the gateway.
+         */
+        @WithDefault("true")
+        boolean trustForwardedFor();
+    }
+
+    /** Exponential back-off of one key: free failures, then each further attempt waits base × 2^n, at most max. */
+    interface Throttle {
+        int freeFailures();
 
         @WithDefault("PT1S")
-        Duration throttleBase();
+        Duration base();
 
-        /** After this many consecutive failures the account is locked for {@link #lockDuration()}. */
-        @WithDefault("10")
-        int lockAfter();
-
-        @WithDefault("PT15M")
-        Duration lockDuration();
+        Duration max();
     }
 
     interface Client {
         /** {@code public} (PKCE required, no secret) or {@code confidential} (secret required). */
         ClientType type();
+
+        /**
+         * Our own client (the extension): its logins get every scope the user may have, whatever
+         * {@code scope} asked; third-party clients get what they asked for (never more than the user may).
+         */
+        @WithDefault("false")
+        boolean firstParty();
 
         /** The client's secret (confidential clients; from the environment). Without one the client is disabled. */
         Optional<String> secret();

@@ -40,4 +40,11 @@ public class RefreshToken extends PanacheEntityBase {
 
     @Column(name = "revoked_at")
     public Instant revokedAt;
+
+    /** {@code jti} of the access token issued with this refresh token (denylisted when the family is revoked). */
+    @Column(name = "access_jti")
+    public String accessJti;
+
+    @Column(name = "access_expires_at")
+    public Instant accessExpiresAt;
 }

@@ -41,15 +41,6 @@ public class User extends PanacheEntityBase {
     @Column(nullable = false)
     public String roles;
 
-    @Column(name = "failed_logins", nullable = false)
-    public int failedLogins;
-
-    @Column(name = "last_failed_login_at")
-    public Instant lastFailedLoginAt;
-
-    @Column(name = "locked_until")
-    public Instant lockedUntil;
-
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 
@@ -69,6 +60,12 @@ public class User extends PanacheEntityBase {
     public void addRole(String role) {
         Set<String> set = roleSet();
         set.add(role);
+        roles = String.join(",", set);
+    }
+
+    public void removeRole(String role) {
+        Set<String> set = roleSet();
+        set.remove(role);
         roles = String.join(",", set);
     }
 

@@ -43,11 +43,15 @@ public class AccountResource {
                         .entity(ApiResponse.ok(ProfileMapper.toProfile(user, null), "Account created")).build());
     }
 
-    /** Revokes all refresh tokens of the caller; access tokens already issued lapse within their hour. */
+    /**
+     * Revokes all refresh tokens of the caller and denylists every access token issued to them that
+     * has not expired, this one included: the gateway refuses them at once and closes their sockets.
+     */
     @POST
     @Path("/logout")
     @Authenticated
     public Uni<ApiResponse<Map<String, Integer>>> logout() {
-        return tokens.logout(jwt.getSubject()).map(n -> ApiResponse.ok(Map.of("revokedTokens", n), "Logged out"));
+        return tokens.logout(jwt.getSubject(), jwt.getTokenID(), java.time.Instant.ofEpochSecond(jwt.getExpirationTime()))
+                .map(n -> ApiResponse.ok(Map.of("revokedTokens", n), "Logged out"));
     }
 }

@@ -1,19 +1,30 @@
 package dev.companion.auth.rest;
 
+import dev.companion.auth.model.AdminAuditEntry;
+import dev.companion.auth.model.User;
+import dev.companion.auth.service.AdminAuditLog;
 import dev.companion.auth.service.ApiTokenService;
 import dev.companion.auth.service.SigningKeys;
 import dev.companion.auth.service.UserService;
+import dev.companion.common.api.ApiException;
 import dev.companion.common.api.ApiResponse;
+import dev.companion.common.api.ErrorCode;
 import dev.companion.common.api.PageRequest;
 import dev.companion.common.api.Pagination;
+import dev.companion.common.security.RequiresScope;
+import dev.companion.common.security.Scopes;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
@@ -30,18 +41,33 @@ import java.util.Map;
 @Path("/v1/admin")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed("admin")
+@RequiresScope(Scopes.ADMIN)
 public class AdminResource {
 
     /** A page of items with the shared pagination block. */
     public record PageResponse<T>(List<T> items, Pagination pagination) {
     }
 
+    /** {@code PUT /v1/admin/users/{id}/roles}: {@code user} and optionally {@code admin}. */
+    public record RolesRequest(@NotNull @Size(min = 1, max = 2) java.util.Set<@NotNull @Pattern(regexp = "user|admin") String> roles) {
+    }
+
+    /** One audit entry as admins see it. */
+    public record AuditEntryResponse(String id, String actorId, String action, String targetType, String targetId,
+                                     String details, String requestId, java.time.Instant createdAt) {
+        static AuditEntryResponse of(AdminAuditEntry e) {
+            return new AuditEntryResponse(e.id, e.actorId, e.action, e.targetType, e.targetId, e.details, e.requestId, e.createdAt);
+        }
+    }
+
     private final UserService users;
     private final ApiTokenService apiTokens;
     private final SigningKeys keys;
     private final JsonWebToken jwt;
+    private final AdminAuditLog audit;
 
-    public AdminResource(UserService users, ApiTokenService apiTokens, SigningKeys keys, JsonWebToken jwt) {
+    public AdminResource(UserService users, ApiTokenService apiTokens, SigningKeys keys, JsonWebToken jwt, AdminAuditLog audit) {
+        this.audit = audit;
         this.users = users;
         this.apiTokens = apiTokens;
         this.keys = keys;
@@ -78,13 +104,37 @@ public class AdminResource {
     @DELETE
     @Path("/users/{userId}/tokens/{tokenId}")
     public Uni<ApiResponse<Map<String, String>>> deleteToken(@RestPath String userId, @RestPath String tokenId) {
-        return apiTokens.delete(userId, tokenId).map(x -> ApiResponse.ok(Map.of("id", tokenId), "API token deleted"));
+        return apiTokens.delete(jwt.getSubject(), userId, tokenId).map(x -> ApiResponse.ok(Map.of("id", tokenId), "API token deleted"));
     }
 
-    /** Local key rotation (keys from a Secret rotate by deployment: 409). */
+    /** Grants or takes away {@code admin}; audited; the new roles are in the user's tokens from their next login. */
+    @PUT
+    @Path("/users/{userId}/roles")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<ApiResponse<AdminUserResponse>> setRoles(@RestPath String userId, @Valid @NotNull RolesRequest request) {
+        if (!request.roles().contains(User.ROLE_USER)) {
+            throw new ApiException(ErrorCode.VALIDATION_ERROR, "roles must contain user",
+                    Map.of("field", "roles", "constraint", "contains", "value", User.ROLE_USER));
+        }
+        return users.setRoles(jwt.getSubject(), userId, request.roles())
+                .map(u -> ApiResponse.ok(AdminUserResponse.of(u), "Roles updated"));
+    }
+
+    /** The audit trail, newest first: who did what to whom, when. */
+    @GET
+    @Path("/audit")
+    public Uni<ApiResponse<PageResponse<AuditEntryResponse>>> audit(@RestQuery Integer page, @RestQuery Integer limit) {
+        PageRequest p = PageRequest.of(page, limit);
+        return audit.list(p).map(result -> ApiResponse.ok(new PageResponse<>(
+                result.items().stream().map(AuditEntryResponse::of).toList(), Pagination.of(p, result.total()))));
+    }
+
+    /** Local key rotation (keys from a Secret rotate by deployment: 409); audited. */
     @POST
     @Path("/keys/rotate")
-    public ApiResponse<Map<String, String>> rotateKey() {
-        return ApiResponse.ok(Map.of("kid", keys.rotate()), "Signing key rotated");
+    public Uni<ApiResponse<Map<String, String>>> rotateKey() {
+        String kid = keys.rotate();
+        return Panache.withTransaction(() -> audit.record(jwt.getSubject(), AdminAuditLog.KEY_ROTATED, "signing_key", kid, null))
+                .replaceWith(ApiResponse.ok(Map.of("kid", kid), "Signing key rotated"));
     }
 }

@@ -6,6 +6,7 @@ import dev.companion.auth.service.AuthorizeError;
 import dev.companion.auth.service.UserService;
 import dev.companion.auth.service.UserService.LoginResult;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -29,10 +30,12 @@ public class AuthorizeResource {
 
     private final AuthorizationService authorization;
     private final UserService users;
+    private final ClientAddress addresses;
 
-    public AuthorizeResource(AuthorizationService authorization, UserService users) {
+    public AuthorizeResource(AuthorizationService authorization, UserService users, ClientAddress addresses) {
         this.authorization = authorization;
         this.users = users;
+        this.addresses = addresses;
     }
 
     @GET
@@ -57,7 +60,8 @@ public class AuthorizeResource {
                                 @RestForm("redirect_uri") String redirectUri, @RestForm String scope, @RestForm String state,
                                 @RestForm("code_challenge") String codeChallenge,
                                 @RestForm("code_challenge_method") String codeChallengeMethod,
-                                @RestForm String email, @RestForm String password, @RestForm String decision) {
+                                @RestForm String email, @RestForm String password, @RestForm String decision,
+                                HttpServerRequest http) {
         AuthorizationRequest request;
         try {
             request = authorization.check(responseType, clientId, redirectUri, scope, state, codeChallenge, codeChallengeMethod);
@@ -71,19 +75,17 @@ public class AuthorizeResource {
         if (email == null || email.isBlank() || password == null || password.isEmpty()) {
             return Uni.createFrom().item(page(400, LoginPage.form(request, email, "Enter your email and password.")));
         }
-        return users.authenticate(email, password).flatMap(result -> switch (result.outcome()) {
+        return users.authenticate(email, password, addresses.of(http)).flatMap(result -> switch (result.outcome()) {
             case OK -> authorization.issueCode(request, result.user())
                     .map(code -> redirect(request.redirectUri(), "code", code, "state", request.state()));
             case INVALID -> Uni.createFrom().item(page(401, LoginPage.form(request, email, "Wrong email or password.")));
-            case THROTTLED, LOCKED -> Uni.createFrom().item(tooMany(request, email, result));
+            case THROTTLED -> Uni.createFrom().item(tooMany(request, email, result));
         });
     }
 
     private static Response tooMany(AuthorizationRequest request, String email, LoginResult result) {
         long seconds = Math.max(1, (result.retryAfter().toMillis() + 999) / 1000);
-        String message = result.outcome() == LoginResult.Outcome.LOCKED
-                ? "Too many failed sign-ins: this account is locked for " + seconds + " seconds."
-                : "Too many failed sign-ins: wait " + seconds + " seconds before trying again.";
+        String message = "Too many failed sign-ins: wait " + seconds + " seconds before trying again.";
         return Response.status(429).type(MediaType.TEXT_HTML_TYPE).entity(LoginPage.form(request, email, message))
                 .header("Retry-After", seconds).header("Cache-Control", "no-store")
                 .header("X-Frame-Options", "DENY").header("Content-Security-Policy", CSP).build();

@@ -26,10 +26,12 @@ public class ApiTokenService {
 
     private final ApiTokenRepository tokens;
     private final UserRepository users;
+    private final AdminAuditLog audit;
 
-    public ApiTokenService(ApiTokenRepository tokens, UserRepository users) {
+    public ApiTokenService(ApiTokenRepository tokens, UserRepository users, AdminAuditLog audit) {
         this.tokens = tokens;
         this.users = users;
+        this.audit = audit;
     }
 
     public Uni<Created> create(String userId, String name, String adminId) {
@@ -44,7 +46,8 @@ public class ApiTokenService {
                     t.tokenHash = OpaqueTokens.sha256Hex(secret);
                     t.createdBy = adminId;
                     t.createdAt = Instant.now();
-                    return tokens.persist(t);
+                    return tokens.persist(t).call(saved -> audit.record(adminId, AdminAuditLog.API_TOKEN_CREATED, "user", user.id,
+                            "token " + saved.id + " \"" + saved.name + "\""));
                 }))
                 .map(t -> new Created(t, secret));
     }
@@ -56,9 +59,9 @@ public class ApiTokenService {
                         .flatMap(items -> tokens.countOfUser(userId).map(total -> new Page(items, total)))));
     }
 
-    public Uni<Void> delete(String userId, String tokenId) {
-        return Panache.withTransaction(() -> tokens.deleteOfUser(userId, tokenId))
-                .flatMap(deleted -> deleted ? Uni.createFrom().voidItem()
-                        : Uni.createFrom().failure(ApiException.notFound("ApiToken", tokenId)));
+    public Uni<Void> delete(String adminId, String userId, String tokenId) {
+        return Panache.withTransaction(() -> tokens.deleteOfUser(userId, tokenId).flatMap(deleted -> deleted
+                ? audit.record(adminId, AdminAuditLog.API_TOKEN_DELETED, "user", userId, "token " + tokenId)
+                : Uni.createFrom().failure(ApiException.notFound("ApiToken", tokenId))));
     }
 }

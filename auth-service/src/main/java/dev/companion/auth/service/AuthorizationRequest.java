@@ -5,5 +5,5 @@ package dev.companion.auth.service;
  * {@code redirectUriGiven} tells whether the request named it.
  */
 public record AuthorizationRequest(String clientId, String redirectUri, boolean redirectUriGiven, String scope,
-                                   String state, String codeChallenge) {
+                                   String state, String codeChallenge, boolean firstParty) {
 }

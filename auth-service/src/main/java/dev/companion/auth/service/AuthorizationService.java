@@ -73,7 +73,8 @@ public class AuthorizationService {
                 throw new AuthorizeError("invalid_request", "code_challenge must be 43 base64url characters", target, state);
             }
         }
-        return new AuthorizationRequest(client.clientId(), target, given, grantedScope, state, hasChallenge ? codeChallenge : null);
+        return new AuthorizationRequest(client.clientId(), target, given, grantedScope, state, hasChallenge ? codeChallenge : null,
+                client.firstParty());
     }
 
     /** Issues a single-use code for the user's approved request; returns the code (only its hash is kept). */
@@ -86,7 +87,8 @@ public class AuthorizationService {
         row.userId = user.id;
         row.redirectUri = request.redirectUri();
         row.redirectUriGiven = request.redirectUriGiven();
-        row.scope = request.scope();
+        // our own extension keeps every scope the user may have (nothing existing breaks); others get what they asked
+        row.scope = request.firstParty() ? Scopes.full(user) : Scopes.forUser(request.scope(), user);
         row.codeChallenge = request.codeChallenge();
         row.familyId = Ids.newId("rtf");
         row.createdAt = now;

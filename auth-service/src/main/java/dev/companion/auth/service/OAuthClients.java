@@ -17,7 +17,7 @@ public class OAuthClients {
     private static final Logger LOG = Logger.getLogger(OAuthClients.class);
 
     /** A registered client. {@code secret} is null for public clients. */
-    public record RegisteredClient(String clientId, ClientType type, String secret, List<String> redirectUris) {
+    public record RegisteredClient(String clientId, ClientType type, String secret, List<String> redirectUris, boolean firstParty) {
 
         public boolean isPublic() {
             return type == ClientType.PUBLIC;
@@ -43,7 +43,7 @@ public class OAuthClients {
                 return;
             }
             List<String> uris = c.redirectUris().stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
-            clients.put(id, new RegisteredClient(id, c.type(), c.type() == ClientType.PUBLIC ? null : secret, uris));
+            clients.put(id, new RegisteredClient(id, c.type(), c.type() == ClientType.PUBLIC ? null : secret, uris, c.firstParty()));
         });
     }
 

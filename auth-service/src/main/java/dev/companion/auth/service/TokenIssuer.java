@@ -23,20 +23,31 @@ public class TokenIssuer {
         this.keys = keys;
     }
 
+    /** A signed access token with the id and expiry the revocation list needs. */
+    public record AccessToken(String value, String jti, Instant expiresAt) {
+    }
+
     public String accessToken(User user, String scope, Set<String> groups, Duration ttl) {
+        return sign(user, scope, groups, ttl).value();
+    }
+
+    public AccessToken sign(User user, String scope, Set<String> groups, Duration ttl) {
         Instant now = Instant.now();
-        return Jwt.issuer(config.issuer())
+        Instant expires = Instant.ofEpochSecond(now.plus(ttl).getEpochSecond());
+        String jti = UUID.randomUUID().toString();
+        String value = Jwt.issuer(config.issuer())
                 .audience(config.audience())
                 .subject(user.id)
                 .groups(groups)
                 .claim("scope", scope)
                 .claim("plan", user.plan)
                 .issuedAt(now.getEpochSecond())
-                .expiresAt(now.plus(ttl).getEpochSecond())
-                .claim("jti", UUID.randomUUID().toString())
+                .expiresAt(expires.getEpochSecond())
+                .claim("jti", jti)
                 .jws()
                 .algorithm(SignatureAlgorithm.RS256)
                 .keyId(keys.currentKid())
                 .sign(keys.currentKey());
+        return new AccessToken(value, jti, expires);
     }
 }

@@ -10,6 +10,8 @@ import dev.companion.auth.repository.AuthorizationCodeRepository;
 import dev.companion.auth.repository.RefreshTokenRepository;
 import dev.companion.auth.repository.UserRepository;
 import dev.companion.auth.service.OAuthClients.RegisteredClient;
+import dev.companion.common.api.ApiException;
+import dev.companion.common.api.ErrorCode;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,6 +20,7 @@ import org.jboss.logging.Logger;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -34,8 +37,15 @@ public class TokenService {
     private static final Pattern VERIFIER = Pattern.compile("[A-Za-z0-9._~-]{43,128}");
     public static final String API_TOKEN_ID_PREFIX = "key";
 
-    /** A grant's result: tokens, or an error to raise after the transaction committed (so revocations stick). */
-    private record Outcome(IssuedTokens tokens, OAuthException error) {
+    /**
+     * A grant's result: tokens, or an error to raise after the transaction committed (so revocations
+     * stick), with the access tokens of a revoked family to denylist once it has.
+     */
+    private record Outcome(IssuedTokens tokens, OAuthException error, List<AccessTokenDenylist.Revoked> revoked) {
+        Outcome(IssuedTokens tokens, OAuthException error) {
+            this(tokens, error, List.of());
+        }
+
         static Outcome fail(OAuthException e) {
             return new Outcome(null, e);
         }
@@ -52,9 +62,12 @@ public class TokenService {
     private final UserRepository users;
     private final TokenIssuer issuer;
     private final AuthConfig config;
+    private final AccessTokenDenylist denylist;
 
     public TokenService(OAuthClients clients, AuthorizationCodeRepository codes, RefreshTokenRepository refreshTokens,
-                        ApiTokenRepository apiTokens, UserRepository users, TokenIssuer issuer, AuthConfig config) {
+                        ApiTokenRepository apiTokens, UserRepository users, TokenIssuer issuer, AuthConfig config,
+                        AccessTokenDenylist denylist) {
+        this.denylist = denylist;
         this.clients = clients;
         this.codes = codes;
         this.refreshTokens = refreshTokens;
@@ -104,7 +117,7 @@ public class TokenService {
             return codes.claim(hash, now).flatMap(first -> first
                     ? userOf(code.userId).flatMap(user -> issue(user, client.clientId(), code.scope, code.familyId)).map(t -> new Outcome(t, null))
                     : replayed(code.familyId, "Authorization code already used"));
-        })).flatMap(Outcome::unwrap);
+        })).flatMap(this::finish);
     }
 
     private static OAuthException checkRedirectAndPkce(AuthorizationCode code, TokenRequest request, RegisteredClient client) {
@@ -174,7 +187,7 @@ public class TokenService {
             return refreshTokens.claim(hash, now).flatMap(first -> first
                     ? userOf(token.userId).flatMap(user -> issue(user, token.clientId, granted, token.familyId)).map(t -> new Outcome(t, null))
                     : replayed(token.familyId, "Refresh token already used"));
-        })).flatMap(Outcome::unwrap);
+        })).flatMap(this::finish);
     }
 
     private Uni<IssuedTokens> clientCredentials(TokenRequest request) {
@@ -184,7 +197,8 @@ public class TokenService {
         if (clients.find(request.clientId()).isPresent()) {
             throw OAuthException.unauthorizedClient("This client may not use client_credentials");
         }
-        String scope = Scopes.resolve(request.scope());
+        // API tokens act for the user, never as an admin
+        String scope = Scopes.withoutAdmin(Scopes.resolve(request.scope()));
         return Panache.withTransaction(() -> apiTokens.findById(request.clientId()).flatMap(token -> {
             if (token == null || !OpaqueTokens.constantTimeEquals(token.tokenHash, OpaqueTokens.sha256Hex(request.clientSecret()))) {
                 return Uni.createFrom().<IssuedTokens>failure(OAuthException.invalidClient("Client authentication failed"));
@@ -197,7 +211,10 @@ public class TokenService {
         }));
     }
 
-    /** RFC 7009: revokes the refresh token's whole family; unknown tokens are silently accepted. */
+    /**
+     * RFC 7009: revokes the refresh token's whole family, and denylists the family's access tokens;
+     * unknown tokens are silently accepted.
+     */
     public Uni<Void> revoke(String token, String clientId, String clientSecret) {
         if (blank(token)) {
             return Uni.createFrom().failure(OAuthException.invalidRequest("token is required"));
@@ -205,26 +222,61 @@ public class TokenService {
         Instant now = Instant.now();
         return Panache.withTransaction(() -> refreshTokens.findById(OpaqueTokens.sha256Hex(token)).flatMap(row -> {
             if (row == null || (clientId != null && !clientId.equals(row.clientId))) {
-                return Uni.createFrom().voidItem();
+                return Uni.createFrom().item(List.<AccessTokenDenylist.Revoked>of());
             }
             RegisteredClient client = clients.find(row.clientId).orElse(null);
             if (client != null && !client.isPublic() && !client.secretMatches(clientSecret)) {
-                return Uni.createFrom().failure(OAuthException.invalidClient("Client authentication failed"));
+                return Uni.createFrom().<List<AccessTokenDenylist.Revoked>>failure(OAuthException.invalidClient("Client authentication failed"));
             }
-            return refreshTokens.revokeFamily(row.familyId, now).replaceWithVoid();
-        }));
+            return refreshTokens.revokeFamily(row.familyId, now)
+                    .flatMap(n -> refreshTokens.liveAccessOfFamily(row.familyId, now)).map(TokenService::revokedOf);
+        })).flatMap(revoked -> denylist.revokeQuietly(revoked, "revocation"));
     }
 
-    /** Ends every session of the user: all live refresh tokens are revoked. */
-    public Uni<Integer> logout(String userId) {
-        return Panache.withTransaction(() -> refreshTokens.revokeAllOfUser(userId, Instant.now()));
+    /**
+     * Ends every session of the user: all live refresh tokens are revoked and every access token
+     * issued to the user that has not expired (the caller's own included) is denylisted. Fails with
+     * 503 when the denylist cannot be written, so the client can log out again.
+     */
+    public Uni<Integer> logout(String userId, String currentJti, Instant currentExpiresAt) {
+        Instant now = Instant.now();
+        return Panache.withTransaction(() -> refreshTokens.revokeAllOfUser(userId, now)
+                        .flatMap(n -> refreshTokens.liveAccessOfUser(userId, now).map(rows -> {
+                            List<AccessTokenDenylist.Revoked> revoked = new java.util.ArrayList<>(revokedOf(rows));
+                            revoked.add(new AccessTokenDenylist.Revoked(currentJti, currentExpiresAt));
+                            return new Object[]{n, revoked};
+                        })))
+                .flatMap(r -> {
+                    @SuppressWarnings("unchecked")
+                    List<AccessTokenDenylist.Revoked> revoked = (List<AccessTokenDenylist.Revoked>) r[1];
+                    return denylist.revoke(revoked).replaceWith((Integer) r[0])
+                            .onFailure().transform(e -> {
+                                LOG.errorf("logout of %s: access tokens not denylisted: %s", userId, e.toString());
+                                return new ApiException(ErrorCode.SERVICE_UNAVAILABLE,
+                                        "Sessions ended, but access tokens could not be revoked yet; log out again", null, 1);
+                            });
+                });
     }
 
     private Uni<Outcome> replayed(String familyId, String message) {
-        // a code or refresh token presented twice means one copy is stolen: end the whole chain
+        // a code or refresh token presented twice means one copy is stolen: end the whole chain,
+        // its access tokens included (denylisted once this transaction committed)
         LOG.infof("replay detected, revoking token family %s", familyId);
-        return refreshTokens.revokeFamily(familyId, Instant.now())
-                .replaceWith(Outcome.fail(OAuthException.invalidGrant(message)));
+        Instant now = Instant.now();
+        return refreshTokens.revokeFamily(familyId, now)
+                .flatMap(n -> refreshTokens.liveAccessOfFamily(familyId, now))
+                .map(rows -> new Outcome(null, OAuthException.invalidGrant(message), revokedOf(rows)));
+    }
+
+    private Uni<IssuedTokens> finish(Outcome outcome) {
+        if (outcome.revoked().isEmpty()) {
+            return outcome.unwrap();
+        }
+        return denylist.revokeQuietly(outcome.revoked(), "replayed family").flatMap(v -> outcome.unwrap());
+    }
+
+    private static List<AccessTokenDenylist.Revoked> revokedOf(List<RefreshToken> rows) {
+        return rows.stream().map(r -> new AccessTokenDenylist.Revoked(r.accessJti, r.accessExpiresAt)).toList();
     }
 
     private Uni<IssuedTokens> issue(User user, String clientId, String scope, String familyId) {
@@ -238,8 +290,10 @@ public class TokenService {
         row.scope = scope;
         row.createdAt = now;
         row.expiresAt = now.plus(config.refreshTokenTtl());
-        return refreshTokens.persist(row).map(saved -> new IssuedTokens(
-                issuer.accessToken(user, scope, user.roleSet(), config.accessTokenTtl()),
+        TokenIssuer.AccessToken access = issuer.sign(user, scope, user.roleSet(), config.accessTokenTtl());
+        row.accessJti = access.jti();
+        row.accessExpiresAt = access.expiresAt();
+        return refreshTokens.persist(row).map(saved -> new IssuedTokens(access.value(),
                 config.accessTokenTtl().toSeconds(), refresh));
     }
 

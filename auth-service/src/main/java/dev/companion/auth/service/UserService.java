@@ -1,6 +1,5 @@
 package dev.companion.auth.service;
 
-import dev.companion.auth.config.AuthConfig;
 import dev.companion.auth.model.User;
 import dev.companion.auth.model.UserUsage;
 import dev.companion.auth.repository.UsageRepository;
@@ -12,27 +11,23 @@ import dev.companion.events.UserRegistered;
 import dev.companion.events.UserSnapshot;
 import dev.companion.events.UserUpdated;
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.runtime.StartupEvent;
-import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import jakarta.persistence.LockModeType;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-/** Accounts: registration, password checks with throttling and temporary locks, profile changes, first admin. */
+/** Accounts: registration, password checks with throttling (no lock), profile changes, roles. */
 @ApplicationScoped
 public class UserService {
 
     private static final Logger LOG = Logger.getLogger(UserService.class);
 
-    /** What a login attempt came to. {@code retryAfter} is set for THROTTLED and LOCKED. */
+    /** What a login attempt came to. {@code retryAfter} is set for THROTTLED. */
     public record LoginResult(Outcome outcome, User user, Duration retryAfter) {
-        public enum Outcome { OK, INVALID, THROTTLED, LOCKED }
+        public enum Outcome { OK, INVALID, THROTTLED }
     }
 
     /** A user with the usage counts other services' events built up. */
@@ -43,14 +38,17 @@ public class UserService {
     private final UsageRepository usage;
     private final PasswordHasher hasher;
     private final Outbox outbox;
-    private final AuthConfig config;
+    private final LoginThrottle throttle;
+    private final AdminAuditLog audit;
 
-    public UserService(UserRepository users, UsageRepository usage, PasswordHasher hasher, Outbox outbox, AuthConfig config) {
+    public UserService(UserRepository users, UsageRepository usage, PasswordHasher hasher, Outbox outbox, LoginThrottle throttle,
+                       AdminAuditLog audit) {
+        this.throttle = throttle;
+        this.audit = audit;
         this.users = users;
         this.usage = usage;
         this.hasher = hasher;
         this.outbox = outbox;
-        this.config = config;
     }
 
     public Uni<User> register(String email, String password, String name) {
@@ -69,10 +67,8 @@ public class UserService {
                     user.name = name.trim();
                     user.passwordHash = hash;
                     user.plan = "free";
+                    // never an admin by registering: the first admin comes from the one-time setup token (AdminSetup)
                     user.roles = User.ROLE_USER;
-                    if (isBootstrapAdmin(normalized)) {
-                        user.addRole(User.ROLE_ADMIN);
-                    }
                     user.createdAt = now;
                     user.updatedAt = now;
                     return users.persist(user)
@@ -83,54 +79,22 @@ public class UserService {
     }
 
     /**
-     * Checks a password. Repeated failures first make the caller wait (doubling from the configured
-     * base), then lock the account for a while; success resets the count. Unknown emails take as long
-     * as known ones and answer the same.
+     * Checks a password from a client address. The attempt first reserves its place with {@link
+     * LoginThrottle} (per account and address, per account, per address; exponential back-off, no lock),
+     * so a throttled attempt never reaches bcrypt; a success gives the place back. Unknown emails
+     * are throttled and answered exactly like known ones and cost one bcrypt check (a decoy hash).
      */
-    public Uni<LoginResult> authenticate(String email, String password) {
-        Instant now = Instant.now();
-        return Panache.withSession(() -> users.findByEmail(email)).flatMap(user -> {
-            if (user == null) {
-                return hasher.matches(password, null).map(x -> new LoginResult(LoginResult.Outcome.INVALID, null, null));
+    public Uni<LoginResult> authenticate(String email, String password, String address) {
+        String normalized = User.normalize(email);
+        return throttle.reserve(normalized, address).flatMap(decision -> {
+            if (!decision.allowed()) {
+                return Uni.createFrom().item(new LoginResult(LoginResult.Outcome.THROTTLED, null, decision.retryAfter()));
             }
-            if (user.lockedUntil != null && user.lockedUntil.isAfter(now)) {
-                return Uni.createFrom().item(new LoginResult(LoginResult.Outcome.LOCKED, null, Duration.between(now, user.lockedUntil)));
-            }
-            Duration wait = throttleRemaining(user, now);
-            if (!wait.isZero()) {
-                return Uni.createFrom().item(new LoginResult(LoginResult.Outcome.THROTTLED, null, wait));
-            }
-            return hasher.matches(password, user.passwordHash).flatMap(ok -> Panache.withTransaction(
-                    () -> users.findById(user.id, LockModeType.PESSIMISTIC_WRITE).map(locked -> {
-                        Instant at = Instant.now();
-                        if (ok) {
-                            locked.failedLogins = 0;
-                            locked.lastFailedLoginAt = null;
-                            locked.lockedUntil = null;
-                            return new LoginResult(LoginResult.Outcome.OK, locked, null);
-                        }
-                        locked.failedLogins++;
-                        locked.lastFailedLoginAt = at;
-                        if (locked.failedLogins >= config.login().lockAfter()) {
-                            locked.lockedUntil = at.plus(config.login().lockDuration());
-                            locked.failedLogins = 0;
-                            LOG.infof("user %s locked after repeated failed logins", locked.id);
-                            return new LoginResult(LoginResult.Outcome.LOCKED, null, config.login().lockDuration());
-                        }
-                        return new LoginResult(LoginResult.Outcome.INVALID, null, null);
-                    })));
+            return Panache.withSession(() -> users.findByEmail(normalized))
+                    .flatMap(user -> hasher.matches(password, user == null ? null : user.passwordHash).flatMap(ok -> ok
+                            ? throttle.succeeded(normalized, address).replaceWith(new LoginResult(LoginResult.Outcome.OK, user, null))
+                            : Uni.createFrom().item(new LoginResult(LoginResult.Outcome.INVALID, null, null))));
         });
-    }
-
-    /** Time the caller must still wait before the next attempt counts; zero when no throttling applies. */
-    Duration throttleRemaining(User user, Instant now) {
-        int over = user.failedLogins - config.login().throttleAfter();
-        if (over < 0 || user.lastFailedLoginAt == null) {
-            return Duration.ZERO;
-        }
-        Duration wait = config.login().throttleBase().multipliedBy(1L << Math.min(over, 16));
-        Instant until = user.lastFailedLoginAt.plus(wait);
-        return until.isAfter(now) ? Duration.between(now, until) : Duration.ZERO;
     }
 
     public Uni<User> get(String userId) {
@@ -175,25 +139,46 @@ public class UserService {
         return outbox.publish(toEvent(type, user), user.id).replaceWithVoid();
     }
 
-    private boolean isBootstrapAdmin(String normalizedEmail) {
-        return config.bootstrapAdminEmail().map(User::normalize).filter(normalizedEmail::equals).isPresent();
+    /**
+     * An admin sets a user's roles ({@code user} always, {@code admin} optionally), audited in the same
+     * transaction; emits {@code user.updated}. An admin cannot take admin away from themself, so
+     * there is always one left. The new roles reach tokens at the user's next login.
+     */
+    public Uni<User> setRoles(String actorId, String userId, java.util.Set<String> roles) {
+        boolean admin = roles.contains(User.ROLE_ADMIN);
+        if (actorId.equals(userId) && !admin) {
+            return Uni.createFrom().failure(ApiException.conflict("An admin cannot remove their own admin role"));
+        }
+        return Panache.withTransaction(() -> users.findById(userId)
+                .onItem().ifNull().failWith(() -> ApiException.notFound("User", userId))
+                .flatMap(user -> {
+                    String before = String.join(",", user.roleSet());
+                    if (admin) {
+                        user.addRole(User.ROLE_ADMIN);
+                    } else {
+                        user.removeRole(User.ROLE_ADMIN);
+                    }
+                    String after = String.join(",", user.roleSet());
+                    if (before.equals(after)) {
+                        return Uni.createFrom().item(user);
+                    }
+                    user.updatedAt = Instant.now();
+                    return audit.record(actorId, AdminAuditLog.ROLES_CHANGED, "user", user.id, before + " -> " + after)
+                            .flatMap(v -> publish(UserUpdated.TYPE, user)).replaceWith(user);
+                }));
     }
 
-    /** Gives the configured first admin the admin role when the account already exists at startup. */
-    void bootstrapAdmin(@Observes StartupEvent event) throws Throwable {
-        if (config.bootstrapAdminEmail().filter(s -> !s.isBlank()).isEmpty()) {
-            return;
-        }
-        String email = User.normalize(config.bootstrapAdminEmail().get());
-        VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> users.findByEmail(email).flatMap(user -> {
-            if (user == null || user.hasRole(User.ROLE_ADMIN)) {
-                return Uni.createFrom().voidItem();
-            }
-            user.addRole(User.ROLE_ADMIN);
-            user.updatedAt = Instant.now();
-            LOG.infof("bootstrap admin: %s is now an admin", user.id);
-            return publish(UserUpdated.TYPE, user);
-        })));
+    /** Makes the holder of the setup token an admin (in the caller's transaction); emits {@code user.updated}. */
+    Uni<User> promoteFirstAdmin(String userId) {
+        return users.findById(userId)
+                .onItem().ifNull().failWith(() -> ApiException.notFound("User", userId))
+                .flatMap(user -> {
+                    user.addRole(User.ROLE_ADMIN);
+                    user.updatedAt = Instant.now();
+                    LOG.infof("admin setup: %s is now an admin", user.id);
+                    return audit.record(user.id, AdminAuditLog.ADMIN_SETUP, "user", user.id, "first admin from the setup token")
+                            .flatMap(v -> publish(UserUpdated.TYPE, user)).replaceWith(user);
+                });
     }
 
     private static boolean isUniqueViolation(Throwable e) {

@@ -13,7 +13,7 @@ class LoginPageEscapingTest {
     @Property(tries = 300)
     void stateAndEmailNeverInjectMarkup(@ForAll String state, @ForAll String email) {
         String html = LoginPage.form(new AuthorizationRequest("companion-extension", "https://x.chromiumapp.org/", true,
-                "projects chats images", state, null), email, null);
+                "projects chats images", state, null, true), email, null);
         String escapedState = LoginPage.esc(state);
         assertTrue(html.contains("name=\"state\" value=\"" + escapedState + "\""));
         assertFalse(escapedState.contains("<") || escapedState.contains(">") || escapedState.contains("\"")

@@ -26,7 +26,7 @@ class ScopesTest {
         List<String> parts = List.of(resolved.split(" "));
         assertEquals(Set.copyOf(asked), Set.copyOf(parts));
         assertEquals(Scopes.SUPPORTED.stream().filter(parts::contains).toList(), parts, "canonical order, no duplicates");
-        assertTrue(Scopes.within(resolved, Scopes.ALL));
+        assertTrue(Scopes.within(resolved, String.join(" ", Scopes.SUPPORTED)));
     }
 
     @Property(tries = 200)
@@ -42,8 +42,10 @@ class ScopesTest {
 
     @Test
     void emptyMeansEverything() {
-        assertEquals("projects chats images", Scopes.resolve(null));
-        assertEquals("projects chats images", Scopes.resolve("  "));
+        // every user scope, never admin
+        assertEquals("projects chats images downloads", Scopes.resolve(null));
+        assertEquals("projects chats images downloads", Scopes.resolve("  "));
+        assertEquals("projects", Scopes.withoutAdmin("projects admin"));
         assertFalse(Scopes.within("projects images", "projects"));
     }
 }

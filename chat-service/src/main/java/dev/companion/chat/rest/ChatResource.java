@@ -1,5 +1,7 @@
 package dev.companion.chat.rest;
 
+import dev.companion.common.security.RequiresScope;
+import dev.companion.common.security.Scopes;
 import dev.companion.chat.rest.dto.ChatView;
 import dev.companion.chat.rest.dto.StreamStatusView;
 import dev.companion.chat.rest.dto.UpdateChatRequest;
@@ -23,6 +25,7 @@ import org.jboss.resteasy.reactive.RestPath;
 import java.util.Map;
 
 /** {@code /v1/chats/{chatId}}: read, update, delete a chat; its stream status. */
+@RequiresScope(Scopes.CHATS)
 @Path("/v1/chats/{chatId}")
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)

@@ -1,5 +1,7 @@
 package dev.companion.chat.rest;
 
+import dev.companion.common.security.RequiresScope;
+import dev.companion.common.security.Scopes;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.companion.chat.mapping.ChatMapper;
 import dev.companion.chat.rest.dto.BatchRequest;
@@ -34,6 +36,7 @@ import java.net.URI;
 import java.util.Map;
 
 /** {@code /v1/chats/{chatId}/messages}: list, send (JSON or SSE), cancel, regenerate, batches. */
+@RequiresScope(Scopes.CHATS)
 @Path("/v1/chats/{chatId}/messages")
 @Authenticated
 public class MessageResource {

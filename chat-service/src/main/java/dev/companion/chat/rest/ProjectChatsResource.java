@@ -1,5 +1,7 @@
 package dev.companion.chat.rest;
 
+import dev.companion.common.security.RequiresScope;
+import dev.companion.common.security.Scopes;
 import dev.companion.chat.rest.dto.ChatList;
 import dev.companion.chat.rest.dto.ChatView;
 import dev.companion.chat.rest.dto.CreateChatRequest;
@@ -24,6 +26,7 @@ import org.jboss.resteasy.reactive.RestQuery;
 import java.net.URI;
 
 /** {@code /v1/projects/{projectId}/chats}: create and list the chats of a project. */
+@RequiresScope(Scopes.CHATS)
 @Path("/v1/projects/{projectId}/chats")
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)

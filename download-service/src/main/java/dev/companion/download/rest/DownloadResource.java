@@ -1,5 +1,7 @@
 package dev.companion.download.rest;
 
+import dev.companion.common.security.RequiresScope;
+import dev.companion.common.security.Scopes;
 import dev.companion.common.api.ApiResponse;
 import dev.companion.common.api.PageRequest;
 import dev.companion.download.service.DownloadService;
@@ -24,6 +26,7 @@ import java.net.URI;
  * The seed's Download API. Methods return plain values, so Quarkus REST runs them on worker threads:
  * conversion and S3 transfers block.
  */
+@RequiresScope(Scopes.DOWNLOADS)
 @Path("/v1")
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)

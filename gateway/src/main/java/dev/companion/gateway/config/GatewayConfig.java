@@ -17,6 +17,30 @@ public interface GatewayConfig {
 
     Ws websocket();
 
+    Revocation revocation();
+
+    /** The access-token denylist auth-service writes to Redis (logout, reused refresh-token families). */
+    interface Revocation {
+        /** Checked on every authenticated request and socket; off only where no Redis exists at all. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Key of a revoked token: prefix + its {@code jti}; must match auth-service's prefix. */
+        @WithDefault("companion:revoked:")
+        String keyPrefix();
+
+        /**
+         * How long a "not revoked" answer for a token is reused before Redis is asked again: the longest
+         * a revoked token may still pass; 0 asks on every request.
+         */
+        @WithDefault("1s")
+        Duration notRevokedCache();
+
+        /** How often the open sockets' tokens are looked up again (a revoked token's socket closes). */
+        @WithDefault("5s")
+        Duration socketCheckInterval();
+    }
+
     interface Upstreams {
         URI auth();
 
@@ -110,5 +134,9 @@ public interface GatewayConfig {
          */
         @WithDefault("100")
         int maxSocketsPerIp();
+
+        /** How long before its token expires a socket is sent {@code token.expiring}. */
+        @WithDefault("60s")
+        Duration expiryWarning();
     }
 }

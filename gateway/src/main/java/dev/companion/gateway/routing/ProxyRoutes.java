@@ -4,6 +4,7 @@ import dev.companion.common.api.ErrorCode;
 import dev.companion.common.web.RequestIds;
 import dev.companion.gateway.ratelimit.RateLimitDecision;
 import dev.companion.gateway.ratelimit.RateLimiter;
+import dev.companion.gateway.security.RevocationList;
 import dev.companion.gateway.security.TokenVerifier;
 import dev.companion.gateway.security.VerifiedToken;
 import io.quarkus.vertx.http.runtime.RouteConstants;
@@ -27,7 +28,7 @@ import java.util.regex.Pattern;
 /**
  * The gateway's request pipeline on the Vert.x router, ahead of RESTEasy (after {@link
  * EdgeLimits}): canonical path ({@link CanonicalPath}) → request id → route lookup → JWT
- * check → rate limit → {@code Content-Type} check (415) → forward of the canonical path. Route,
+ * check → the route's scope (403 {@code requiredScope}) → revocation list (401) → rate limit → {@code Content-Type} check (415) → forward of the canonical path. Route,
  * public/private and rate-limit rule are all decided on the canonical path, and the service gets
  * that same path. {@code /v1/health} goes through the same id and
  * rate-limit steps and is then answered by {@code HealthResource}; {@code /v1/ws} is left to the
@@ -46,8 +47,11 @@ public class ProxyRoutes {
     private final RateLimiter rateLimiter;
     private final Forwarder forwarder;
     private final ErrorReplies errors;
+    private final RevocationList revocations;
 
-    public ProxyRoutes(RouteTable routes, TokenVerifier tokens, RateLimiter rateLimiter, Forwarder forwarder, ErrorReplies errors) {
+    public ProxyRoutes(RouteTable routes, TokenVerifier tokens, RateLimiter rateLimiter, Forwarder forwarder, ErrorReplies errors,
+                       RevocationList revocations) {
+        this.revocations = revocations;
         this.routes = routes;
         this.tokens = tokens;
         this.rateLimiter = rateLimiter;
@@ -102,14 +106,35 @@ public class ProxyRoutes {
         Context context = Vertx.currentContext();
         auth.onFailure(e -> errors.send(ctx, ErrorCode.UNAUTHORIZED,
                         e instanceof TokenVerifier.InvalidTokenException ? e.getMessage() : "Invalid or expired token", null))
-                .onSuccess(token -> rateLimiter.check(path, token == null ? null : token.userId(), token == null ? null : token.plan(), clientIp(request))
-                        .subscribe().with(
-                                decision -> context.runOnContext(v -> admit(ctx, decision, health, upstream, path)),
-                                failure -> context.runOnContext(v -> {
-                                    // the shared store is down: serve rather than refuse everyone
-                                    LOG.warnf("rate-limit store unavailable, request %s admitted: %s", ctx.get(REQUEST_ID), failure.toString());
-                                    proceed(ctx, health, upstream, path);
-                                })));
+                .onSuccess(token -> {
+                    String required = token == null ? null : routes.requiredScope(path);
+                    if (token != null && !token.grants(required)) {
+                        errors.send(ctx, ErrorCode.FORBIDDEN, "This token's scope does not allow this route",
+                                Map.of("requiredScope", required));
+                        return;
+                    }
+                    revocations.isRevoked(token).subscribe().with(revoked -> context.runOnContext(v -> {
+                        if (ctx.response().closed()) {
+                            return; // the client left while its token was looked up: nothing to forward
+                        }
+                        if (revoked) {
+                            errors.send(ctx, ErrorCode.UNAUTHORIZED, "Token revoked", null);
+                        } else {
+                            limit(ctx, token, health, upstream, path, context);
+                        }
+                    }), failure -> context.runOnContext(v -> limit(ctx, token, health, upstream, path, context)));
+                });
+    }
+
+    private void limit(RoutingContext ctx, VerifiedToken token, boolean health, Optional<Upstream> upstream, String path, Context context) {
+        rateLimiter.check(path, token == null ? null : token.userId(), token == null ? null : token.plan(), clientIp(ctx.request()))
+                .subscribe().with(
+                        decision -> context.runOnContext(v -> admit(ctx, decision, health, upstream, path)),
+                        failure -> context.runOnContext(v -> {
+                            // the shared store is down: serve rather than refuse everyone
+                            LOG.warnf("rate-limit store unavailable, request %s admitted: %s", ctx.get(REQUEST_ID), failure.toString());
+                            proceed(ctx, health, upstream, path);
+                        }));
     }
 
     private void admit(RoutingContext ctx, RateLimitDecision decision, boolean health, Optional<Upstream> upstream, String path) {
@@ -129,6 +154,11 @@ public class ProxyRoutes {
 
     private void proceed(RoutingContext ctx, boolean health, Optional<Upstream> upstream, String path) {
         HttpServerRequest request = ctx.request();
+        if (ctx.response().closed()) {
+            // the client went away during the asynchronous checks: forwarding now would wait on a service
+            // for nobody (and blame it when it is slow)
+            return;
+        }
         if (health) {
             request.resume();
             ctx.next();

@@ -1,5 +1,6 @@
 package dev.companion.gateway.routing;
 
+import dev.companion.common.security.Scopes;
 import dev.companion.gateway.config.GatewayConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -29,25 +30,36 @@ public class RouteTable {
         Upstream chat = new Upstream("chat-service", u.chat());
         Upstream image = new Upstream("image-service", u.image());
         Upstream download = new Upstream("download-service", u.download());
+        // the scope each route needs (null: any valid token; the public paths need none at all)
         this.routes = List.of(
-                new Route(Pattern.compile("^/v1/(auth|user|admin)(/.*)?$"), auth),
-                new Route(Pattern.compile("^/\\.well-known(/.*)?$"), auth),
-                new Route(Pattern.compile("^/v1/projects/[^/]+/chats/?$"), chat),
-                new Route(Pattern.compile("^/v1/(projects|instructions)(/.*)?$"), project),
-                new Route(Pattern.compile("^/v1/chats(/.*)?$"), chat),
-                new Route(Pattern.compile("^/v1/images/[^/]+/download/?$"), download),
-                new Route(Pattern.compile("^/v1/images/download(/.*)?$"), download),
-                new Route(Pattern.compile("^/v1/downloads(/.*)?$"), download),
-                new Route(Pattern.compile("^/v1/images(/.*)?$"), image));
+                new Route(Pattern.compile("^/v1/admin(/.*)?$"), auth, Scopes.ADMIN),
+                new Route(Pattern.compile("^/v1/(auth|user)(/.*)?$"), auth, null),
+                new Route(Pattern.compile("^/\\.well-known(/.*)?$"), auth, null),
+                new Route(Pattern.compile("^/v1/projects/[^/]+/chats/?$"), chat, Scopes.CHATS),
+                new Route(Pattern.compile("^/v1/(projects|instructions)(/.*)?$"), project, Scopes.PROJECTS),
+                new Route(Pattern.compile("^/v1/chats(/.*)?$"), chat, Scopes.CHATS),
+                new Route(Pattern.compile("^/v1/images/[^/]+/download/?$"), download, Scopes.DOWNLOADS),
+                new Route(Pattern.compile("^/v1/images/download(/.*)?$"), download, Scopes.DOWNLOADS),
+                new Route(Pattern.compile("^/v1/downloads(/.*)?$"), download, Scopes.DOWNLOADS),
+                new Route(Pattern.compile("^/v1/images(/.*)?$"), image, Scopes.IMAGES));
         this.byName = Map.of(auth.name(), auth, project.name(), project, chat.name(), chat,
                 image.name(), image, download.name(), download);
     }
 
     /** The service that serves {@code path}, if any. */
     public Optional<Upstream> find(String path) {
+        return match(path).map(Route::upstream);
+    }
+
+    /** The scope a token needs for {@code path}; null when any valid token will do (or the path is public). */
+    public String requiredScope(String path) {
+        return match(path).map(Route::scope).orElse(null);
+    }
+
+    private Optional<Route> match(String path) {
         for (Route r : routes) {
             if (r.pattern().matcher(path).matches()) {
-                return Optional.of(r.upstream());
+                return Optional.of(r);
             }
         }
         return Optional.empty();
@@ -66,6 +78,6 @@ public class RouteTable {
         return byName.values().stream().sorted(java.util.Comparator.comparing(Upstream::name)).toList();
     }
 
-    private record Route(Pattern pattern, Upstream upstream) {
+    private record Route(Pattern pattern, Upstream upstream, String scope) {
     }
 }

@@ -1,5 +1,6 @@
 package dev.companion.gateway.security;
 
+import dev.companion.common.security.Scopes;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 import io.vertx.core.Future;
@@ -7,6 +8,7 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -66,7 +68,7 @@ public class TokenVerifier {
         }
         Object plan = jwt.getClaim("plan");
         VerifiedToken v = new VerifiedToken(jwt.getSubject(), plan == null ? "free" : plan.toString().replace("\"", ""),
-                jwt.getExpirationTime() * 1000L);
+                Set.copyOf(Scopes.parse(jwt.getClaim("scope"))), jwt.getTokenID(), jwt.getExpirationTime() * 1000L);
         if (verified.size() >= MAX_CACHED) {
             verified.clear();
         }

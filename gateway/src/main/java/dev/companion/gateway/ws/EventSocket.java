@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.companion.common.api.ErrorResponse;
 import dev.companion.common.id.Ids;
 import dev.companion.gateway.config.GatewayConfig;
+import dev.companion.gateway.security.RevocationList;
 import dev.companion.gateway.security.TokenVerifier;
+import dev.companion.gateway.security.VerifiedToken;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
@@ -18,11 +20,15 @@ import io.smallrye.common.annotation.NonBlocking;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 
+import java.time.Instant;
+
 /**
  * {@code /v1/ws}: the client authenticates with {@code {"type":"auth","token":…}} (or
  * {@code authenticate}) within the auth timeout, gets {@code connection.ready} with a session id,
  * then receives its events and a periodic {@code ping}. No or bad token: an {@code error} event and
- * close 1008. The socket is closed when the token expires. Budgets: a client address holding
+ * close 1008. A further {@code auth} with a newer token of the same user extends the socket
+ * ({@code token.renewed}); {@code token.expiring} comes {@code expiry-warning} before the token ends,
+ * and the socket is closed when it expires or is revoked ({@link SocketRevocationCheck}). Budgets: a client address holding
  * {@code max-sockets-per-ip} open sockets has its next one refused, and a user's socket beyond
  * {@code max-sockets-per-user} closes that user's oldest (both an {@code error} event with
  * {@code RATE_LIMIT}, then 1008).
@@ -35,8 +41,11 @@ public class EventSocket {
     private final ObjectMapper mapper;
     private final Vertx vertx;
     private final GatewayConfig.Ws config;
+    private final RevocationList revocations;
 
-    public EventSocket(SocketRegistry registry, TokenVerifier tokens, ObjectMapper mapper, Vertx vertx, GatewayConfig config) {
+    public EventSocket(SocketRegistry registry, TokenVerifier tokens, ObjectMapper mapper, Vertx vertx, GatewayConfig config,
+                       RevocationList revocations) {
+        this.revocations = revocations;
         this.registry = registry;
         this.tokens = tokens;
         this.mapper = mapper;
@@ -105,35 +114,92 @@ public class EventSocket {
             if (socket.expiryTimer() >= 0) {
                 vertx.cancelTimer(socket.expiryTimer());
             }
+            if (socket.warningTimer() >= 0) {
+                vertx.cancelTimer(socket.warningTimer());
+            }
         }
     }
 
     private void authenticate(UserSocket socket, String token) {
-        if (socket.authenticated()) {
-            socket.offer(error("VALIDATION_ERROR", "Already authenticated"));
-            return;
-        }
         tokens.verify(token)
-                .onSuccess(verified -> {
-                    vertx.cancelTimer(socket.authTimer());
-                    if (registry.get(socket.connectionId()) == null) {
-                        return; // closed while its token was being verified
+                .onSuccess(verified -> revocations.isRevoked(verified).subscribe().with(revoked -> {
+                    if (revoked) {
+                        socket.closeAfter(error("UNAUTHORIZED", "Token revoked"), new CloseReason(UserSocket.CLOSE_POLICY, "token revoked"));
+                    } else if (socket.authenticated()) {
+                        renew(socket, verified);
+                    } else {
+                        admit(socket, verified);
                     }
-                    socket.authenticated(verified.userId(), Ids.newId("session"));
-                    registry.authenticated(socket, config.maxSocketsPerUser()).ifPresent(oldest -> oldest.closeAfter(
-                            error("RATE_LIMIT", "Too many sockets for this user (at most " + config.maxSocketsPerUser()
-                                    + "); the oldest was closed"),
-                            new CloseReason(UserSocket.CLOSE_POLICY, "too many sockets for this user")));
-                    ObjectNode ready = mapper.createObjectNode();
-                    ready.put("type", "connection.ready");
-                    ready.put("sessionId", socket.sessionId());
-                    socket.offer(ready.toString());
-                    long untilExpiry = verified.expiresAtMillis() - System.currentTimeMillis();
-                    socket.expiryTimer(vertx.setTimer(Math.max(1, untilExpiry), id -> socket.closeAfter(
-                            error("UNAUTHORIZED", "Token expired"), new CloseReason(UserSocket.CLOSE_POLICY, "token expired"))));
-                })
+                }))
                 .onFailure(e -> socket.closeAfter(error("UNAUTHORIZED", "Invalid or expired token"),
                         new CloseReason(UserSocket.CLOSE_POLICY, "invalid token")));
+    }
+
+    private void admit(UserSocket socket, VerifiedToken verified) {
+        vertx.cancelTimer(socket.authTimer());
+        if (registry.get(socket.connectionId()) == null) {
+            return; // closed while its token was being verified
+        }
+        // connection.ready is queued before the socket counts as authenticated, so nothing (a ping, an
+        // event) can reach the client ahead of it
+        String sessionId = Ids.newId("session");
+        ObjectNode ready = mapper.createObjectNode();
+        ready.put("type", "connection.ready");
+        ready.put("sessionId", sessionId);
+        ready.put("expiresAt", Instant.ofEpochMilli(verified.expiresAtMillis()).toString());
+        socket.offer(ready.toString());
+        socket.authenticated(verified, sessionId);
+        registry.authenticated(socket, config.maxSocketsPerUser()).ifPresent(oldest -> oldest.closeAfter(
+                error("RATE_LIMIT", "Too many sockets for this user (at most " + config.maxSocketsPerUser()
+                        + "); the oldest was closed"),
+                new CloseReason(UserSocket.CLOSE_POLICY, "too many sockets for this user")));
+        scheduleExpiry(socket, verified);
+    }
+
+    /**
+     * A fresh {@code auth} on a live socket: the same user's newer token extends it (new expiry,
+     * {@code token.renewed}); another user's token closes it, as it cannot become someone else's.
+     */
+    private void renew(UserSocket socket, VerifiedToken verified) {
+        if (!verified.userId().equals(socket.userId())) {
+            socket.closeAfter(error("UNAUTHORIZED", "Token of another user"), new CloseReason(UserSocket.CLOSE_POLICY, "token of another user"));
+            return;
+        }
+        socket.renewed(verified);
+        scheduleExpiry(socket, verified);
+        ObjectNode renewed = mapper.createObjectNode();
+        renewed.put("type", "token.renewed");
+        renewed.put("sessionId", socket.sessionId());
+        renewed.put("expiresAt", Instant.ofEpochMilli(verified.expiresAtMillis()).toString());
+        socket.offer(renewed.toString());
+    }
+
+    /** {@code token.expiring} {@code expiry-warning} before the token's end, then close 1008 at its end. */
+    private void scheduleExpiry(UserSocket socket, VerifiedToken verified) {
+        if (socket.expiryTimer() >= 0) {
+            vertx.cancelTimer(socket.expiryTimer());
+        }
+        if (socket.warningTimer() >= 0) {
+            vertx.cancelTimer(socket.warningTimer());
+            socket.warningTimer(-1);
+        }
+        long untilExpiry = verified.expiresAtMillis() - System.currentTimeMillis();
+        long untilWarning = untilExpiry - config.expiryWarning().toMillis();
+        String expiring = expiringEvent(verified);
+        if (untilWarning > 0) {
+            socket.warningTimer(vertx.setTimer(untilWarning, id -> socket.offer(expiring)));
+        } else {
+            socket.offer(expiring);
+        }
+        socket.expiryTimer(vertx.setTimer(Math.max(1, untilExpiry), id -> socket.closeAfter(
+                error("UNAUTHORIZED", "Token expired"), new CloseReason(UserSocket.CLOSE_POLICY, "token expired"))));
+    }
+
+    private String expiringEvent(VerifiedToken verified) {
+        ObjectNode node = mapper.createObjectNode();
+        node.put("type", "token.expiring");
+        node.put("expiresAt", Instant.ofEpochMilli(verified.expiresAtMillis()).toString());
+        return node.toString();
     }
 
     /** The client's address from {@code host:port} (IPv6 kept whole). */

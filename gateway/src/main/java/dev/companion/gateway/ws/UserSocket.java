@@ -1,5 +1,6 @@
 package dev.companion.gateway.ws;
 
+import dev.companion.gateway.security.VerifiedToken;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 import org.jboss.logging.Logger;
@@ -35,6 +36,8 @@ final class UserSocket {
     private volatile long lastSeenMillis = System.currentTimeMillis();
     private volatile long authTimer = -1;
     private volatile long expiryTimer = -1;
+    private volatile long warningTimer = -1;
+    private volatile VerifiedToken token;
     private volatile long authenticatedAt;
 
     UserSocket(WebSocketConnection connection, String address, int maxQueued) {
@@ -69,10 +72,28 @@ final class UserSocket {
         return userId != null;
     }
 
-    void authenticated(String userId, String sessionId) {
+    void authenticated(VerifiedToken token, String sessionId) {
         this.authenticatedAt = AUTHENTICATIONS.incrementAndGet();
         this.sessionId = sessionId;
-        this.userId = userId;
+        this.token = token;
+        this.userId = token.userId();
+    }
+
+    /** The token the socket lives on: the first {@code auth}'s, or the latest one that extended it. */
+    VerifiedToken token() {
+        return token;
+    }
+
+    void renewed(VerifiedToken token) {
+        this.token = token;
+    }
+
+    long warningTimer() {
+        return warningTimer;
+    }
+
+    void warningTimer(long id) {
+        warningTimer = id;
     }
 
     void seen() {

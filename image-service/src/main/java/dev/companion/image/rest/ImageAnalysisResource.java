@@ -1,5 +1,7 @@
 package dev.companion.image.rest;
 
+import dev.companion.common.security.RequiresScope;
+import dev.companion.common.security.Scopes;
 import dev.companion.common.api.ApiResponse;
 import dev.companion.image.service.AnalysisService;
 import io.quarkus.security.Authenticated;
@@ -15,6 +17,7 @@ import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 /** Seed "Analyze Image": multipart with an image file (or imageId), question, chatId and options (JSON). */
+@RequiresScope(Scopes.IMAGES)
 @Path("/v1/images/analyze")
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)

@@ -1,5 +1,7 @@
 package dev.companion.image.rest;
 
+import dev.companion.common.security.RequiresScope;
+import dev.companion.common.security.Scopes;
 import dev.companion.common.api.ApiResponse;
 import dev.companion.image.service.GenerationService;
 import io.quarkus.security.Authenticated;
@@ -21,6 +23,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import java.net.URI;
 
 /** Seed "Request Image Generation" and "Get Generation Status", plus cancelling a queued job. */
+@RequiresScope(Scopes.IMAGES)
 @Path("/v1/images/generate")
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)

@@ -1,5 +1,7 @@
 package dev.companion.image.rest;
 
+import dev.companion.common.security.RequiresScope;
+import dev.companion.common.security.Scopes;
 import dev.companion.common.api.ApiException;
 import dev.companion.common.api.ApiResponse;
 import dev.companion.common.api.PageRequest;
@@ -16,6 +18,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /** The caller's stored images: list (filters projectId, chatId), read one, delete one. */
+@RequiresScope(Scopes.IMAGES)
 @Path("/v1/images")
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)

@@ -1,5 +1,7 @@
 package dev.companion.project.rest;
 
+import dev.companion.common.security.RequiresScope;
+import dev.companion.common.security.Scopes;
 import dev.companion.common.api.ApiResponse;
 import dev.companion.project.rest.dto.CreateInstructionRequest;
 import dev.companion.project.rest.dto.EffectiveInstructionsView;
@@ -32,6 +34,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /** The seed's Instructions API ({@code /v1/instructions}) plus {@code /v1/instructions/effective}. */
+@RequiresScope(Scopes.PROJECTS)
 @Path("/v1/instructions")
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)

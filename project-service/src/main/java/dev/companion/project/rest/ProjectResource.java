@@ -1,5 +1,7 @@
 package dev.companion.project.rest;
 
+import dev.companion.common.security.RequiresScope;
+import dev.companion.common.security.Scopes;
 import dev.companion.common.api.ApiResponse;
 import dev.companion.project.rest.dto.CreateProjectRequest;
 import dev.companion.project.rest.dto.ProjectPage;
@@ -29,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 
 /** The seed's Project Management API ({@code /v1/projects}); {@code /v1/projects/{id}/chats} belongs to chat-service. */
+@RequiresScope(Scopes.PROJECTS)
 @Path("/v1/projects")
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)

@@ -1,0 +1,42 @@
+package dev.companion.project;
+
+import dev.companion.testing.LocalInfraResource;
+import dev.companion.testing.TestTokens;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.is;
+
+/** Issue #16: project-service enforces the `projects` scope itself, behind the gateway's check. */
+@QuarkusTest
+@QuarkusTestResource(value = LocalInfraResource.class, initArgs = @ResourceArg(name = "database", value = "companion_project"))
+class ScopeTest {
+
+    private static final String USER = "user_scopetestproject00000000";
+
+    @Test
+    void aTokenWithoutTheScopeIsForbiddenInTheEnvelope() {
+        given().header("Authorization", "Bearer " + TestTokens.withScope(USER, "chats"))
+                .when().get("/v1/projects").then().statusCode(403)
+                .body("success", is(false))
+                .body("error.code", is("FORBIDDEN"))
+                .body("error.details.requiredScope", is("projects"));
+        given().header("Authorization", "Bearer " + TestTokens.withScope(USER, ""))
+                .when().get("/v1/projects").then().statusCode(403)
+                .body("error.details.requiredScope", is("projects"));
+    }
+
+    @Test
+    void theScopeAloneIsEnough() {
+        given().header("Authorization", "Bearer " + TestTokens.withScope(USER, "projects"))
+                .when().get("/v1/projects").then().statusCode(200).body("success", is(true));
+    }
+
+    @Test
+    void noTokenIsStillUnauthorized() {
+        given().when().get("/v1/projects").then().statusCode(401).body("error.code", is("UNAUTHORIZED"));
+    }
+}
