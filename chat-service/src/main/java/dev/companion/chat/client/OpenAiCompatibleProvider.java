@@ -54,7 +54,7 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
         this.completionsUrl = (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/chat/completions";
         this.http = vertx.createHttpClient(new HttpClientOptions()
                 .setConnectTimeout((int) config.connectTimeout().toMillis())
-                .setMaxPoolSize(50)
+                .setMaxPoolSize(config.maxConnections())
                 .setKeepAlive(true));
         // only faults of the server count against it: a 429 or a client-side refusal is not an outage
         this.breaker = TypedGuard.create(new TypeLiteral<Uni<HttpClientResponse>>() {

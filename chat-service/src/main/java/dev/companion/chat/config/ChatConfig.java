@@ -79,6 +79,15 @@ public interface ChatConfig {
         @WithDefault("10s")
         Duration connectTimeout();
 
+        /**
+         * Connections one replica may hold open to this provider. Every streaming answer holds one for its
+         * whole length, so this is how many answers stream at once; the next waits for a free one (it used
+         * to be 50, hard-coded: the 51st answer of a replica waited, and the sends behind it held the
+         * gateway's upstream connections until requests timed out).
+         */
+        @WithDefault("1000")
+        int maxConnections();
+
         /** Longest wait for the response headers; only before the first token do we retry. */
         @WithDefault("30s")
         Duration firstTokenTimeout();
