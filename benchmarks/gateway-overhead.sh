@@ -18,8 +18,9 @@ export RATE_LIMIT_PROJECTS=100000000
 # measure as the pods run: 512 MiB limit × MaxRAMPercentage=75 → 384 MiB heap, one CPU → SerialGC, full JIT
 export COMPANION_JVM_OPTS=${COMPANION_JVM_OPTS:--XX:+UseSerialGC -Xmx384m -XX:+ExitOnOutOfMemoryError}
 start_stack
+trap stop_stack EXIT
 direct="http://127.0.0.1:$((BENCH_BASE_PORT + 2))"
-nginx_port=$((BENCH_BASE_PORT + 920))
+nginx_port=$((BENCH_BASE_PORT + 950))  # clear of the stack's fixed ports (S3 29000)
 mkdir -p "$BENCH_DATA/nginx"
 cat > "$BENCH_DATA/nginx/nginx.conf" <<CONF
 worker_processes 1;
