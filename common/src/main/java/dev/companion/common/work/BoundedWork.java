@@ -84,6 +84,37 @@ public final class BoundedWork implements AutoCloseable {
         });
     }
 
+    /**
+     * Blocking (a worker thread, never an event loop), for work already accepted (a background bundle, an
+     * image job): while the pool is full, waits (100 ms doubling to 2 s) and tries again rather than failing,
+     * until {@code patience} is over; then the pool's 503 is thrown. Any other failure is thrown at once.
+     */
+    public <T> T awaitPatiently(Callable<T> work, Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        long backoffMs = 100;
+        while (true) {
+            try {
+                return submit(work).await().indefinitely();
+            } catch (ApiException e) {
+                if (!isOverload(e) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(backoffMs);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw overloaded();
+            }
+            backoffMs = Math.min(2000, backoffMs * 2);
+        }
+    }
+
+    /** Whether {@code e} is this pool's refusal (full), as opposed to a failure of the work itself. */
+    public boolean isOverload(ApiException e) {
+        return e.code() == dev.companion.common.api.ErrorCode.SERVICE_UNAVAILABLE && name.equals(e.details().get("resource"));
+    }
+
     /** Work running now. */
     public int active() {
         return pool.getActiveCount();

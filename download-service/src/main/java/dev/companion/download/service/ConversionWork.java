@@ -1,7 +1,5 @@
 package dev.companion.download.service;
 
-import dev.companion.common.api.ApiException;
-import dev.companion.common.api.ErrorCode;
 import dev.companion.common.work.BoundedWork;
 import dev.companion.download.config.DownloadConfig;
 import io.quarkus.runtime.ShutdownEvent;
@@ -51,28 +49,7 @@ public class ConversionWork {
      * than failing the bundle, until {@code patience} is over (then the 503 is the bundle's failure).
      */
     public <T> T runPatiently(Callable<T> task, Duration patience) {
-        long deadline = System.nanoTime() + patience.toNanos();
-        long backoffMs = 100;
-        while (true) {
-            try {
-                return run(task);
-            } catch (ApiException e) {
-                if (e.code() != ErrorCode.SERVICE_UNAVAILABLE || !isOverload(e) || System.nanoTime() > deadline) {
-                    throw e;
-                }
-            }
-            try {
-                Thread.sleep(backoffMs);
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-                throw ApiException.overloaded("conversion", work.concurrency(), 1);
-            }
-            backoffMs = Math.min(2000, backoffMs * 2);
-        }
-    }
-
-    private static boolean isOverload(ApiException e) {
-        return "conversion".equals(e.details().get("resource"));
+        return work.awaitPatiently(task, patience);
     }
 
     /** The pool itself (tests fill it; metrics may read it). */

@@ -1,7 +1,5 @@
 package dev.companion.image.service;
 
-import dev.companion.common.api.ApiException;
-import dev.companion.common.api.ErrorCode;
 import dev.companion.common.work.BoundedWork;
 import dev.companion.image.config.ImageConfig;
 import io.quarkus.runtime.ShutdownEvent;
@@ -56,28 +54,7 @@ public class ImageWork {
      * tries again rather than failing the job, until {@code patience} is over (then the 503 is thrown).
      */
     public <T> T runPatiently(Callable<T> task, Duration patience) {
-        long deadline = System.nanoTime() + patience.toNanos();
-        long backoffMs = 100;
-        while (true) {
-            try {
-                return work.submit(task).await().indefinitely();
-            } catch (ApiException e) {
-                if (e.code() != ErrorCode.SERVICE_UNAVAILABLE || !isOverload(e) || System.nanoTime() > deadline) {
-                    throw e;
-                }
-            }
-            try {
-                Thread.sleep(backoffMs);
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-                throw ApiException.overloaded(RESOURCE, work.concurrency(), 1);
-            }
-            backoffMs = Math.min(2000, backoffMs * 2);
-        }
-    }
-
-    static boolean isOverload(ApiException e) {
-        return RESOURCE.equals(e.details().get("resource"));
+        return work.awaitPatiently(task, patience);
     }
 
     /** The pool itself (tests fill it; metrics may read it). */
