@@ -158,7 +158,7 @@ class BulkDownloadTest {
         // the read model still lists the image, its object is already gone (image-service deletes rows, then objects)
         TestData.Seeded gone = TestData.image(db, owner, null, null, "deleted a moment ago", java.time.Instant.now(), 40, 30);
         TestData.minio().removeObject(io.minio.RemoveObjectArgs.builder().bucket("companion-images")
-                .object("images/" + owner + "/" + gone.id() + ".png").build());
+                .object(TestData.storageKey(owner, "gen_" + gone.id(), gone.id())).build());
         Response bundle = bulk(owner, "{\"imageIds\":" + ids(rose, gone) + "}");
         assertThat(bundle.statusCode()).as(bundle.body().asString()).isEqualTo(404);
         assertThat(bundle.jsonPath().getString("error.code")).isEqualTo("NOT_FOUND");
@@ -301,7 +301,8 @@ class BulkDownloadTest {
         for (int i = 0; i < 5; i++) {
             many.add(TestData.image(db, user, null, null, "ok " + i, Instant.now(), 20, 20));
         }
-        // image-service announced it, but its original never reached the bucket
+        // image-service announced it, but its original is not in the bucket (never arrived, or deleted since):
+        // the image cannot be had, so the bundle fails NOT_FOUND naming it
         String broken = dev.companion.common.id.Ids.newId("img");
         TestData.imageEvent(dev.companion.common.id.Ids.newId("evt"), user, broken, null, null, "lost", Instant.now(),
                 TestData.png(20, 20, 3), 20, 20, false);
@@ -315,11 +316,12 @@ class BulkDownloadTest {
             assertThat(failed.key()).isEqualTo(user);
             JsonPath event = new JsonPath(failed.value());
             assertThat(event.getString("type")).isEqualTo("download.failed");
-            assertThat(OutboxWire.decode(mapper, failed.value(), DownloadFailed.class).error().code()).isEqualTo("SERVER_ERROR");
+            assertThat(OutboxWire.decode(mapper, failed.value(), DownloadFailed.class).error().code()).isEqualTo("NOT_FOUND");
             assertThat(event.getString("data.downloadId")).isEqualTo(id);
-            assertThat(event.getString("data.error.code")).isEqualTo("SERVER_ERROR");
+            assertThat(event.getString("data.error.code")).isEqualTo("NOT_FOUND");
+            assertThat(event.getString("data.error.message")).contains("image");
             given().auth().oauth2(TestTokens.forUser(user)).get("/v1/downloads/" + id).then().statusCode(200)
-                    .body("data.status", is("failed")).body("data.error.code", is("SERVER_ERROR"))
+                    .body("data.status", is("failed")).body("data.error.code", is("NOT_FOUND"))
                     .body("data.downloadUrl", org.hamcrest.Matchers.nullValue());
             assertThat(TestData.downloadObjects("bulk/" + id + "/")).isEmpty();
         }
