@@ -65,6 +65,41 @@ class EdgeRefusalsTest {
     }
 
     @Test
+    void aTooLongUriIs414InTheEnvelopeForEveryMethodAndBody() {
+        String target = "/v1/projects?q=" + "x".repeat(6000);
+        for (String method : new String[]{"OPTIONS", "TRACE", "PROPFIND", "DELETE"}) {
+            RawHttp.Answer plain = RawHttp.send(gateway, method, target, null, auth);
+            assertEquals(414, plain.status(), method);
+            assertEquals("VALIDATION_ERROR", error(plain).getString("code"), method);
+        }
+        // an empty Content-Type on a request without a body (HostileInputIT found this one answered bare)
+        for (String method : new String[]{"OPTIONS", "GET"}) {
+            RawHttp.Answer empty = RawHttp.send(gateway, method, "/v1/downloads/history?limit=" + "x".repeat(6000), null, auth, "Content-Type: ");
+            assertEquals(414, empty.status(), method);
+            assertEquals("VALIDATION_ERROR", error(empty).getString("code"), method);
+        }
+        // a browser's cross-origin request (not a preflight), and one with a body far above the limit
+        RawHttp.Answer cors = RawHttp.send(gateway, "OPTIONS", target, null, "Origin: chrome-extension://testextension");
+        assertEquals(414, cors.status());
+        assertEquals("VALIDATION_ERROR", error(cors).getString("code"));
+        String big = "{\"a\":\"" + "b".repeat(2_000_000) + "\"}";
+        for (String method : new String[]{"OPTIONS", "POST"}) {
+            RawHttp.Answer a = RawHttp.send(gateway, method, target, big, "Content-Type: application/json");
+            assertEquals(414, a.status(), method);
+            assertEquals("VALIDATION_ERROR", error(a).getString("code"), method);
+        }
+    }
+
+    @Test
+    void aServicesBareRefusalReachesTheClientInTheEnvelope() {
+        RawHttp.Answer a = RawHttp.send(gateway, "GET", "/v1/projects/bare-refusal", null, auth);
+        assertEquals(414, a.status());
+        JsonObject e = error(a);
+        assertEquals("VALIDATION_ERROR", e.getString("code"));
+        assertEquals("Request URI too long", e.getString("message"));
+    }
+
+    @Test
     void tooLargeHeadersAre431InTheEnvelope() {
         RawHttp.Answer one = RawHttp.send(gateway, "GET", "/v1/projects", null, auth, "X-Padding: " + "p".repeat(9000));
         assertEquals(431, one.status());

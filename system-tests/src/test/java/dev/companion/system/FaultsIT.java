@@ -567,9 +567,6 @@ class FaultsIT {
 
     @Test
     @Order(5)
-    @org.junit.jupiter.api.Disabled("open (issue #15 note): the gateway's per-replica consumer group starts at the latest offset and "
-            + "commits only partitions it has read, so after a Kafka restart it skips what was written during the outage on the "
-            + "others; the writes and the other services' consumers are covered by OutboxKafkaOutageTest")
     void kafkaStoppedWhileUsersWriteLosesNoEvent(LocalStack stack, ApiClient anonymous) throws Exception {
         Login.User user = Login.newUser(anonymous, "kafka-outage");
         String projectId = createProject(user, "Before the outage");

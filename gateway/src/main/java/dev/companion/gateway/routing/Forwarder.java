@@ -227,12 +227,32 @@ public class Forwarder {
         }
 
         private void pass(ProxyResponse answer) {
+            if (answer.getStatusCode() >= 400 && "0".equals(answer.headers().get("Content-Length"))) {
+                // a refusal without a body: Vert.x' own (a request line over a service's decoder limit: 414,
+                // headers: 431, a malformed request: 400). The client gets the envelope like for any other error.
+                answer.release();
+                int status = answer.getStatusCode();
+                errors.send(ctx, status, ErrorCode.forStatus(status).name(), bareRefusalMessage(status), null);
+                return;
+            }
             // the gateway already set these; the service echoes the same id
             answer.headers().remove(RequestIds.HEADER);
             answer.send().onFailure(e -> {
                 LOG.debugf("answer of %s for %s %s broke off: %s", upstream.name(), request.method(), uri, e.toString());
                 request.connection().close();
             });
+        }
+
+        private static String bareRefusalMessage(int status) {
+            return switch (status) {
+                case 400 -> "Malformed request";
+                case 404 -> "Resource not found";
+                case 405 -> "Method not allowed";
+                case 413 -> "Payload too large";
+                case 414 -> "Request URI too long";
+                case 431 -> "Request headers too large";
+                default -> status >= 500 ? "Service failed" : "Invalid request";
+            };
         }
 
         private void setForwardingHeaders(ProxyRequest proxyRequest) {

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Five small Vert.x HTTP servers standing in for the services behind the gateway (the real
  * services are covered by the system tests). Each answers: {@code /q/health/ready},
  * {@code /q/openapi}, paths ending in {@code /slow} (answers after 5 s), {@code /stream} (SSE, one
- * event every 300 ms), and otherwise an echo of method, uri, headers and the number of body bytes.
+ * event every 300 ms), {@code /bare-refusal} (414 without a body, as Vert.x' decoder answers), and otherwise an echo of method, uri, headers and the number of body bytes.
  */
 public class UpstreamStandIns implements QuarkusTestResourceLifecycleManager {
 
@@ -95,6 +95,9 @@ public class UpstreamStandIns implements QuarkusTestResourceLifecycleManager {
                     req.response().end("late");
                 }
             });
+        } else if (path.endsWith("/bare-refusal")) {
+            // what Vert.x answers by itself when a request line exceeds its decoder limit
+            req.response().setStatusCode(414).putHeader("Content-Length", "0").end();
         } else if (path.endsWith("/stream")) {
             req.response().setChunked(true).putHeader("Content-Type", "text/event-stream");
             for (int i = 0; i < 3; i++) {
