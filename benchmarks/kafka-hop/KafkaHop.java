@@ -28,7 +28,7 @@ public class KafkaHop {
         try (LocalInfra infra = new LocalInfra(InfraOptions.ephemeral(Files.createTempDirectory("kafka-hop"), false))) {
             InfraSettings s = infra.start();
             String bootstrap = s.kafkaBootstrap();
-            for (String wait : new String[]{"500", "100", "10"}) {
+            for (String wait : new String[]{"500", "100", "10", "500"}) {
                 measure(bootstrap, "project.events", wait, n);
             }
         }

@@ -56,6 +56,7 @@ public class ImageJobWorker implements Runnable {
     private volatile boolean running = true;
     private volatile boolean killed;
     private volatile String currentJob;
+    private volatile boolean crashed;
     private volatile KafkaConsumer<String, String> consumer;
 
     public ImageJobWorker(String workerId, String bootstrap, String groupId, ImageJobProcessor processor, EventReader reader,
@@ -95,7 +96,12 @@ public class ImageJobWorker implements Runnable {
     }
 
     public boolean alive() {
-        return running && !killed;
+        return running && !killed && !crashed;
+    }
+
+    /** The worker's thread ended on an unexpected failure (an {@link Error} too): {@link ImageWorkers} replaces it. */
+    public boolean crashed() {
+        return crashed;
     }
 
     @Override
@@ -131,7 +137,9 @@ public class ImageJobWorker implements Runnable {
             }
         } catch (WakeupException e) {
             // closing
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // e.g. an OutOfMemoryError while decoding: the uncommitted record goes to another slot after the rebalance
+            crashed = true;
             LOG.errorf(e, "worker %s stopped unexpectedly", workerId);
         } finally {
             consumer = null;

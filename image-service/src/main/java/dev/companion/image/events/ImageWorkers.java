@@ -89,6 +89,14 @@ public class ImageWorkers {
 
     @Scheduled(every = "${companion.image.worker.heartbeat:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> heartbeat() {
+        for (ImageJobWorker w : workers) {
+            if (w.crashed()) {
+                // its thread is gone (logged where it ended): the slot comes back with a fresh consumer
+                forget(w);
+                ImageJobWorker fresh = startWorker();
+                LOG.warnf("image worker %s crashed; slot restarted as %s", w.workerId(), fresh.workerId());
+            }
+        }
         List<ImageJobWorker> live = workers.stream().filter(ImageJobWorker::alive).toList();
         if (live.isEmpty()) {
             return Uni.createFrom().voidItem();
