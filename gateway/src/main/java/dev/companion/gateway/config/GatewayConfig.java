@@ -54,9 +54,17 @@ public interface GatewayConfig {
     }
 
     interface Proxy {
-        /** Time to open a connection to a service. */
+        /** Time to get a connection to a service: from the pool, or opened. */
         @WithDefault("3s")
         Duration connectTimeout();
+
+        /**
+         * Open HTTP/1.1 connections to each service replica address, at most. A request that finds them
+         * all busy waits up to {@code connect-timeout}, then answers 503 (the service is busy; not counted
+         * by the circuit breaker).
+         */
+        @WithDefault("1000")
+        int maxConnectionsPerService();
 
         /** Longest silence from a service (no header, no byte) before the gateway answers 504. */
         @WithDefault("60s")

@@ -52,7 +52,7 @@ public class Forwarder {
         this.config = config.proxy();
         this.errors = errors;
         this.client = vertx.createHttpClient(new HttpClientOptions()
-                .setMaxPoolSize(100)
+                .setMaxPoolSize(this.config.maxConnectionsPerService())
                 .setKeepAlive(true)
                 .setConnectTimeout((int) this.config.connectTimeout().toMillis()));
     }
@@ -158,6 +158,12 @@ public class Forwarder {
                             return;
                         }
                         Throwable e = ar.cause();
+                        if (outbound.get() == null && isTimeout(e) && !ctx.response().closed()) {
+                            // no connection of the pool came free in time: the gateway's own saturation, the
+                            // body was never read (it is not the client's stall), and the service did not fail
+                            result.completeExceptionally(new Saturated(e));
+                            return;
+                        }
                         ClientFault.Kind fault = clientFault(e);
                         // complete first: the breaker must learn every outcome, or a half-open circuit would wait forever
                         result.completeExceptionally(fault != null ? new ClientFault(fault, e)
@@ -180,7 +186,7 @@ public class Forwarder {
                 // ever comes from this side.
                 return ClientFault.Kind.GONE;
             }
-            if (isTimeout(e) && !request.isEnded()) {
+            if (isTimeout(e) && !request.isEnded() && outbound.get() != null) {
                 // still waiting for the client's body: the silence is the client's, not the service's
                 return ClientFault.Kind.BODY_STALLED;
             }
@@ -196,6 +202,11 @@ public class Forwarder {
             if (UpstreamBreaker.isOpenRefusal(cause)) {
                 ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, breaker.retryAfterSeconds())));
                 errors.send(ctx, ErrorCode.SERVICE_UNAVAILABLE, "Service temporarily unavailable", Map.of("service", upstream.name()));
+            } else if (cause instanceof Saturated) {
+                LOG.warnf("no connection to %s free within %d ms for %s %s (gateway.proxy.max-connections-per-service=%d)",
+                        upstream.name(), config.connectTimeout().toMillis(), request.method(), uri, config.maxConnectionsPerService());
+                ctx.response().putHeader("Retry-After", "1");
+                errors.send(ctx, ErrorCode.SERVICE_UNAVAILABLE, "Service busy, try again", Map.of("service", upstream.name(), "reason", "busy"));
             } else if (cause instanceof ClientFault fault) {
                 LOG.debugf("%s %s to %s ended on the client's side (%s): %s", request.method(), uri, upstream.name(), fault.kind, String.valueOf(fault.getCause()));
                 if (fault.kind == ClientFault.Kind.BODY_STALLED) {
@@ -268,6 +279,13 @@ public class Forwarder {
     }
 
     /** The exchange ended because of the client: says nothing about the service's health. */
+    /** Every pooled connection to the service stayed busy for the connect timeout. */
+    static final class Saturated extends RuntimeException {
+        Saturated(Throwable cause) {
+            super("saturated", cause, false, false);
+        }
+    }
+
     static final class ClientFault extends RuntimeException {
         enum Kind { GONE, BODY_TOO_LARGE, BODY_STALLED }
 
