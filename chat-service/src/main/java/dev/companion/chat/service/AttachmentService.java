@@ -56,6 +56,7 @@ public class AttachmentService {
     static final String ACCEPTED = "image/png, image/jpeg, image/webp, image/gif (imageId or base64 data), text/*, "
             + String.join(", ", TEXT_APPLICATION_TYPES.stream().sorted().toList());
     private static final Set<String> DETAILS = Set.of("auto", "low", "high");
+    private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
 
     /** One checked attachment: its descriptor (stored on the message) and its part for the model. */
     public record Checked(ObjectNode descriptor, String kind, String mediaType, String name, String detail, String content, int tokens) {
@@ -228,7 +229,8 @@ public class AttachmentService {
         return onWorker(() -> {
             byte[] bytes;
             try {
-                bytes = Base64.getMimeDecoder().decode(stripDataUrl(base64));
+                // strict: only the base64 alphabet (line breaks allowed); a lenient decoder would skip junk
+                bytes = Base64.getDecoder().decode(WHITESPACE.matcher(stripDataUrl(base64)).replaceAll(""));
             } catch (IllegalArgumentException e) {
                 throw invalid(field, "base64", null, field + ".data is not valid base64");
             }
