@@ -41,20 +41,27 @@ public final class OfflineEchoProvider implements ChatProvider {
     /** The deterministic answer: what the user said, and what the model was given. */
     static String reply(List<PromptMessage> messages) {
         String lastUser = "";
+        List<ProviderRequest.ContentPart> lastParts = List.of();
         int history = 0;
         int systemChars = 0;
         for (PromptMessage m : messages) {
             switch (m.role()) {
                 case "user" -> {
                     lastUser = m.content();
+                    lastParts = m.parts();
                     history++;
                 }
                 case "assistant" -> history++;
                 default -> systemChars += m.content().length();
             }
         }
+        String attached = "";
+        if (!lastParts.isEmpty()) {
+            long images = lastParts.stream().filter(p -> ProviderRequest.ContentPart.IMAGE_URL.equals(p.type())).count();
+            attached = ", attachments: " + images + " images, " + (lastParts.size() - images) + " text files";
+        }
         return "Offline echo: " + lastUser + " (context: " + Math.max(0, history - 1) + " earlier messages, "
-                + systemChars + " characters of system prompt)";
+                + systemChars + " characters of system prompt" + attached + ")";
     }
 
     /** Word-sized chunks that join back to exactly the reply. */

@@ -219,7 +219,25 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
         root.put("model", request.model());
         ArrayNode messages = root.putArray("messages");
         for (ProviderRequest.PromptMessage m : request.messages()) {
-            messages.addObject().put("role", m.role()).put("content", m.content());
+            ObjectNode message = messages.addObject().put("role", m.role());
+            if (m.parts().isEmpty()) {
+                message.put("content", m.content());
+            } else {
+                // the prompt's text, then its attachments as OpenAI content parts
+                ArrayNode content = message.putArray("content");
+                content.addObject().put("type", "text").put("text", m.content());
+                for (ProviderRequest.ContentPart part : m.parts()) {
+                    if (ProviderRequest.ContentPart.IMAGE_URL.equals(part.type())) {
+                        ObjectNode image = content.addObject().put("type", "image_url").putObject("image_url");
+                        image.put("url", part.imageUrl());
+                        if (part.detail() != null) {
+                            image.put("detail", part.detail());
+                        }
+                    } else {
+                        content.addObject().put("type", "text").put("text", part.text());
+                    }
+                }
+            }
         }
         root.put("stream", true);
         root.putObject("stream_options").put("include_usage", true);

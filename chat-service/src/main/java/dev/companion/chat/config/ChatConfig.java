@@ -26,6 +26,44 @@ public interface ChatConfig {
 
     Limits limits();
 
+    Memories memories();
+
+    Attachments attachments();
+
+    /** User-level memories (issue #18): how many, how long, and how much of a prompt they may take. */
+    interface Memories {
+        /** Tokens of the system prompt the memories may take; the oldest are left out first. */
+        @WithDefault("1000")
+        int tokenBudget();
+
+        /** Memories one user may keep. */
+        @WithDefault("200")
+        int maxPerUser();
+
+        /** Characters of one memory. */
+        @WithDefault("2000")
+        int maxLength();
+    }
+
+    /** What a prompt's attachments may bring to the model (issue #18). */
+    interface Attachments {
+        /** Bytes of one image (library or inline), before base64. */
+        @WithDefault("4194304")
+        int maxImageBytes();
+
+        /** Pixels (width × height) of one image. */
+        @WithDefault("16777216")
+        long maxImagePixels();
+
+        /** Characters of one text file. */
+        @WithDefault("100000")
+        int maxTextChars();
+
+        /** The {@code detail} of image parts sent to the provider ({@code auto}, {@code low}, {@code high}). */
+        @WithDefault("auto")
+        String imageDetail();
+    }
+
     /** What one request or one user may cost; each refusal is the seed's envelope. */
     interface Limits {
         /** Characters of a prompt after its {@code {{variables}}} are filled (and a chained batch's {@code {{previous}}}). */
@@ -61,6 +99,10 @@ public interface ChatConfig {
 
         @WithDefault("2048")
         int maxOutputTokens();
+
+        /** Whether the model takes image content parts (vision); images attached to another model are refused. */
+        @WithDefault("false")
+        boolean vision();
 
         /** Model tried when this one fails before its first token (rate limited, no keys, unavailable). */
         Optional<String> fallback();

@@ -75,6 +75,10 @@ public class AnswerStreamer {
     private final BackgroundWork background;
     private final Vertx vertx;
     private final ObjectMapper mapper;
+    @jakarta.inject.Inject
+    MemoryService memories;
+    @jakarta.inject.Inject
+    AttachmentService attachments;
 
     public AnswerStreamer(ProviderRouter router, PromptBuilder prompts, TokenCounter tokens, ChatRepository chats,
                           MessageRepository messages, InstructionRefRepository instructions, ChunkPublisher chunks,
@@ -126,15 +130,20 @@ public class AnswerStreamer {
             if (chat == null) {
                 return Uni.createFrom().failure(ProviderException.providerError("the chat was deleted", true));
             }
+            ModelConfig model = router.model(job.model());
+            String providerModel = model.providerModel().orElse(job.model());
             return instructions.applicableTo(chat.userId, chat.projectId, chat.id)
-                    .flatMap(sets -> messages.allOfChat(chat.id).map(all -> {
+                    .flatMap(sets -> memories.forPrompt(chat.userId, providerModel)
+                    .flatMap(remembered -> messages.allOfChat(chat.id).flatMap(all -> {
                         List<Message> chain = chain(all, job.promptMessageId());
-                        ModelConfig model = router.model(job.model());
-                        ChatSettings settings = settings(chat);
-                        int reserve = settings.maxTokens() != null ? Math.min(settings.maxTokens(), model.maxOutputTokens())
-                                : model.maxOutputTokens();
-                        return new Prompt(prompts.build(model.providerModel().orElse(job.model()), model, reserve, chat, sets, chain), settings);
-                    }));
+                        List<String> prompted = chain.stream().filter(m -> m.attachments != null).map(m -> m.id).toList();
+                        return attachments.partsOf(prompted, model.vision()).map(parts -> {
+                            ChatSettings settings = settings(chat);
+                            int reserve = settings.maxTokens() != null ? Math.min(settings.maxTokens(), model.maxOutputTokens())
+                                    : model.maxOutputTokens();
+                            return new Prompt(prompts.build(providerModel, model, reserve, chat, sets, chain, remembered, parts), settings);
+                        });
+                    })));
         });
     }
 

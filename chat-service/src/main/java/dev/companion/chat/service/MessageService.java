@@ -47,6 +47,8 @@ public class MessageService {
     private final AnswerStreamer streamer;
     private final LiveStreams live;
     private final ChatConfig config;
+    @jakarta.inject.Inject
+    PromptPreparer preparer;
 
     public MessageService(ChatRepository chats, MessageRepository messages, ChatEventPublisher events, ChatMapper mapper,
                           AnswerStreamer streamer, LiveStreams live, ChatConfig config) {
@@ -85,15 +87,16 @@ public class MessageService {
      * background. {@code stream} is called with the live answer before it starts (for SSE).
      */
     public Uni<Turn> send(String userId, String chatId, SendMessageRequest request, java.util.function.Consumer<LiveStream> beforeStart) {
-        String content = fill(request.content(), request.metadata(), config.limits().maxExpandedContent(), "content");
         checkAttachments(request);
         String requestId = RequestIds.current();
-        return Panache.withTransaction(() -> lockChat(chatId, userId)
+        // template expansion and attachment checks (PromptPreparer) come before the transaction
+        return preparer.prepare(userId, chatId, request).flatMap(prepared -> Panache.withTransaction(() -> lockChat(chatId, userId)
                         .call(chat -> checkConcurrency(userId, false, 1))
                         .flatMap(chat -> parentOf(chat, request.parentId())
-                                .flatMap(parent -> startTurn(chat, content, parent, request.attachments() == null ? null
-                                        : mapper.write(request.attachments()), request.metadata() == null ? null : mapper.write(request.metadata()),
-                                        null, requestId, config.streaming().answerTimeout()))))
+                                .flatMap(parent -> startTurn(chat, prepared.content(), parent, prepared.attachmentsJson(),
+                                        request.metadata() == null ? null : mapper.write(request.metadata()),
+                                        null, requestId, config.streaming().answerTimeout())))
+                        .call(turn -> preparer.store(turn.prompt(), prepared))))
                 .invoke(turn -> {
                     LiveStream stream = streamer.prepare(turn.job());
                     if (beforeStart != null) {

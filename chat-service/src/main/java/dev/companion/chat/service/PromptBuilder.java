@@ -2,6 +2,7 @@ package dev.companion.chat.service;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.companion.chat.client.ProviderException;
+import dev.companion.chat.client.ProviderRequest.ContentPart;
 import dev.companion.chat.client.ProviderRequest.PromptMessage;
 import dev.companion.chat.config.ChatConfig.ModelConfig;
 import dev.companion.chat.model.Chat;
@@ -17,10 +18,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Builds what the model sees: one system message (the chat's system message, then the effective
- * instructions by the shared {@link InstructionResolver} rule), then the conversation along the parent
+ * instructions by the shared {@link InstructionResolver} rule, then the user's memories), then the conversation along the parent
  * chain, oldest first, dropping the oldest turns that do not fit the model's context window once the
  * answer's output tokens are reserved.
  */
@@ -40,7 +42,16 @@ public class PromptBuilder {
      */
     public List<PromptMessage> build(String model, ModelConfig config, int outputReserve, Chat chat, List<InstructionRef> sets,
                                      List<Message> chain) {
-        String system = systemPrompt(chat, sets);
+        return build(model, config, outputReserve, chat, sets, chain, List.of(), Map.of());
+    }
+
+    /**
+     * @param memories the user's memories that fit their budget, oldest first ({@link MemoryService#forPrompt})
+     * @param parts    the attachments of prompts of the chain as content parts, by message id
+     */
+    public List<PromptMessage> build(String model, ModelConfig config, int outputReserve, Chat chat, List<InstructionRef> sets,
+                                     List<Message> chain, List<String> memories, Map<String, List<ContentPart>> parts) {
+        String system = join(systemPrompt(chat, sets), memorySection(memories));
         int budget = config.contextWindow() - outputReserve - TokenCounter.REPLY_PRIMING;
         PromptMessage systemMessage = system.isEmpty() ? null : new PromptMessage("system", system);
         if (systemMessage != null) {
@@ -52,7 +63,7 @@ public class PromptBuilder {
             if (!usable(m)) {
                 continue;
             }
-            PromptMessage pm = new PromptMessage(m.role, m.content);
+            PromptMessage pm = new PromptMessage(m.role, m.content, parts.getOrDefault(m.id, List.of()));
             int cost = tokens.count(model, pm);
             if (cost > budget) {
                 if (kept.isEmpty()) {
@@ -88,6 +99,28 @@ public class PromptBuilder {
             parts.add(rendered);
         }
         return String.join("\n\n", parts);
+    }
+
+    /**
+     * The memories after the instruction layers: a heading, then one line per memory (oldest first); empty
+     * without memories.
+     */
+    static String memorySection(List<String> memories) {
+        if (memories == null || memories.isEmpty()) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder("Memories (facts the user asked you to remember):\n");
+        for (String m : memories) {
+            out.append("- ").append(m).append('\n');
+        }
+        return out.toString().strip();
+    }
+
+    private static String join(String a, String b) {
+        if (a.isEmpty()) {
+            return b;
+        }
+        return b.isEmpty() ? a : a + "\n\n" + b;
     }
 
     private Instructions instructions(InstructionRef ref) {

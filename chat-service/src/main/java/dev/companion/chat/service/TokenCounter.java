@@ -56,7 +56,34 @@ public class TokenCounter {
 
     /** Tokens of one prompt message including its framing. */
     public int count(String model, PromptMessage message) {
-        return PER_MESSAGE + count(model, message.role()) + count(model, message.content());
+        int total = PER_MESSAGE + count(model, message.role()) + count(model, message.content());
+        for (dev.companion.chat.client.ProviderRequest.ContentPart part : message.parts()) {
+            total += part.text() != null ? count(model, part.text()) : part.tokens();
+        }
+        return total;
+    }
+
+    /**
+     * What an image costs a vision model, by OpenAI's rule for {@code detail: high}/{@code auto}: scaled to fit
+     * 2048 × 2048, then its shortest side to 768, 170 tokens per 512-pixel tile plus 85; {@code low}: 85.
+     */
+    public static int imageTokens(int width, int height, String detail) {
+        if ("low".equals(detail) || width <= 0 || height <= 0) {
+            return 85;
+        }
+        double w = width;
+        double h = height;
+        double fit = Math.min(1.0, 2048.0 / Math.max(w, h));
+        w *= fit;
+        h *= fit;
+        double shortest = Math.min(w, h);
+        if (shortest > 768) {
+            double s = 768.0 / shortest;
+            w *= s;
+            h *= s;
+        }
+        long tiles = (long) Math.ceil(w / 512.0) * (long) Math.ceil(h / 512.0);
+        return (int) (85 + 170 * tiles);
     }
 
     public int count(String model, List<PromptMessage> messages) {

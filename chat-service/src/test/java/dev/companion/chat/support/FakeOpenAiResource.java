@@ -47,6 +47,7 @@ public class FakeOpenAiResource implements QuarkusTestResourceLifecycleManager {
         c.put("companion.chat.models.fake-gpt.provider-model", "gpt-4o-mini");
         c.put("companion.chat.models.fake-gpt.context-window", "16000");
         c.put("companion.chat.models.fake-gpt.max-output-tokens", "1000");
+        c.put("companion.chat.models.fake-gpt.vision", "true");
         c.put("companion.chat.models.fake-small.provider", "fake");
         c.put("companion.chat.models.fake-small.provider-model", "gpt-4o-mini");
         c.put("companion.chat.models.fake-small.context-window", "200");

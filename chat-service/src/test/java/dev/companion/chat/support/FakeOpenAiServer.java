@@ -40,10 +40,23 @@ public final class FakeOpenAiServer {
             String last = null;
             for (JsonNode m : messages()) {
                 if ("user".equals(m.path("role").asText())) {
-                    last = m.path("content").asText();
+                    last = text(m.path("content"));
                 }
             }
             return last;
+        }
+
+        /** A message's text: the string, or the text of its first {@code text} content part. */
+        private static String text(JsonNode content) {
+            if (content.isArray()) {
+                for (JsonNode part : content) {
+                    if ("text".equals(part.path("type").asText())) {
+                        return part.path("text").asText();
+                    }
+                }
+                return "";
+            }
+            return content.asText();
         }
     }
 

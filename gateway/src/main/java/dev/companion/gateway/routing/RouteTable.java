@@ -38,6 +38,7 @@ public class RouteTable {
                 new Route(Pattern.compile("^/v1/projects/[^/]+/chats/?$"), chat, Scopes.CHATS),
                 new Route(Pattern.compile("^/v1/(projects|instructions)(/.*)?$"), project, Scopes.PROJECTS),
                 new Route(Pattern.compile("^/v1/chats(/.*)?$"), chat, Scopes.CHATS),
+                new Route(Pattern.compile("^/v1/(memories|templates)(/.*)?$"), chat, Scopes.CHATS),
                 new Route(Pattern.compile("^/v1/images/[^/]+/download/?$"), download, Scopes.DOWNLOADS),
                 new Route(Pattern.compile("^/v1/images/download(/.*)?$"), download, Scopes.DOWNLOADS),
                 new Route(Pattern.compile("^/v1/downloads(/.*)?$"), download, Scopes.DOWNLOADS),
