@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.companion.common.events.EventEnvelope;
 import dev.companion.common.outbox.EventProducer;
 import dev.companion.common.events.Topics;
+import dev.companion.common.web.Traces;
 import dev.companion.events.MessageChunk;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -45,6 +46,11 @@ public class ChunkPublisher {
         ProducerRecord<String, String> record = new ProducerRecord<>(chunk.topic(), chunk.key(), value);
         record.headers().add(new RecordHeader("ce_id", envelope.id().getBytes(StandardCharsets.UTF_8)));
         record.headers().add(new RecordHeader("ce_type", envelope.type().getBytes(StandardCharsets.UTF_8)));
+        // the answer's trace (#20) continues at the gateway's socket fan-out; nothing while tracing is off
+        String traceparent = Traces.currentTraceparent();
+        if (traceparent != null) {
+            record.headers().add(new RecordHeader(Traces.TRACEPARENT, traceparent.getBytes(StandardCharsets.UTF_8)));
+        }
         CompletableFuture<Void> acked = new CompletableFuture<>();
         try {
             producer().send(record, (meta, error) -> {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.companion.common.web.RequestIds;
+import dev.companion.common.web.Traces;
 import dev.companion.events.CompanionEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -40,6 +41,7 @@ public class Outbox {
         row.eventKey = key;
         row.eventType = type;
         row.createdAt = Instant.now();
+        row.traceparent = Traces.currentTraceparent();
         try {
             row.payload = mapper.writeValueAsString(envelope);
         } catch (JsonProcessingException e) {

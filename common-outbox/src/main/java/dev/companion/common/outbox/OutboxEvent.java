@@ -40,4 +40,8 @@ public class OutboxEvent extends PanacheEntityBase {
 
     @Column(name = "sent_at")
     public Instant sentAt;
+
+    /** The W3C traceparent of the writing span, or null (tracing off); sent as the record's header. */
+    @Column(name = "traceparent")
+    public String traceparent;
 }

@@ -1,5 +1,12 @@
 package dev.companion.common.outbox;
 
+import dev.companion.common.web.Traces;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -61,6 +68,7 @@ public class OutboxRelay {
     private final Pool pool;
     private final Vertx vertx;
     private final EventProducer producer;
+    private final Tracer tracer;
     private final int batchSize;
     private final Optional<String> url;
     private final Optional<String> user;
@@ -74,7 +82,7 @@ public class OutboxRelay {
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile PgSubscriber subscriber;
 
-    public OutboxRelay(Pool pool, Vertx vertx, EventProducer producer,
+    public OutboxRelay(Pool pool, Vertx vertx, EventProducer producer, OpenTelemetry openTelemetry,
                        @ConfigProperty(name = "companion.outbox.batch-size", defaultValue = "200") int batchSize,
                        @ConfigProperty(name = "companion.outbox.listen", defaultValue = "true") boolean listen,
                        @ConfigProperty(name = "companion.outbox.spread-topics") Optional<List<String>> spreadTopics,
@@ -84,6 +92,7 @@ public class OutboxRelay {
         this.pool = pool;
         this.vertx = vertx;
         this.producer = producer;
+        this.tracer = openTelemetry.getTracer("companion-outbox");
         this.batchSize = batchSize;
         this.listen = listen;
         this.spreadTopics = Set.copyOf(spreadTopics.orElse(List.of()));
@@ -173,7 +182,7 @@ public class OutboxRelay {
                     if (!lock.iterator().next().getBoolean("locked")) {
                         return Uni.createFrom().item(List.<Row>of());
                     }
-                    return conn.preparedQuery("SELECT seq, event_id, topic, event_key, event_type, payload FROM outbox_event "
+                    return conn.preparedQuery("SELECT seq, event_id, topic, event_key, event_type, payload, traceparent FROM outbox_event "
                                     + "WHERE sent_at IS NULL ORDER BY seq LIMIT $1")
                             .execute(Tuple.of(batchSize))
                             .map(rows -> {
@@ -205,6 +214,7 @@ public class OutboxRelay {
         return Uni.createFrom().item(() -> {
             KafkaProducer<String, String> p = producer.producer();
             List<Future<RecordMetadata>> acks = new ArrayList<>(rows.size());
+            List<Span> spans = new ArrayList<>(rows.size());
             for (Row r : rows) {
                 String topic = r.getString("topic");
                 Integer partition = spreadTopics.contains(topic)
@@ -212,6 +222,12 @@ public class OutboxRelay {
                 ProducerRecord<String, String> record = new ProducerRecord<>(topic, partition, r.getString("event_key"), r.getString("payload"));
                 record.headers().add(new RecordHeader("ce_id", r.getString("event_id").getBytes(StandardCharsets.UTF_8)));
                 record.headers().add(new RecordHeader("ce_type", r.getString("event_type").getBytes(StandardCharsets.UTF_8)));
+                Span span = publishSpan(r, topic);
+                spans.add(span);
+                String traceparent = span == null ? null : Traces.traceparentOf(Context.root().with(span));
+                if (traceparent != null) {
+                    record.headers().add(new RecordHeader(Traces.TRACEPARENT, traceparent.getBytes(StandardCharsets.UTF_8)));
+                }
                 acks.add(p.send(record));
             }
             p.flush();
@@ -219,8 +235,11 @@ public class OutboxRelay {
             for (int i = 0; i < acks.size(); i++) {
                 try {
                     acks.get(i).get(30, TimeUnit.SECONDS);
+                    endSpan(spans.get(i), null);
                 } catch (ExecutionException e) {
+                    endSpan(spans.get(i), e.getCause());
                     if (!(e.getCause() instanceof RecordTooLargeException)) {
+                        endSpans(spans, i + 1, e.getCause());
                         throw new IllegalStateException("Kafka did not acknowledge: " + e.getMessage(), e);
                     }
                     Row r = rows.get(i);
@@ -228,11 +247,53 @@ public class OutboxRelay {
                             r.getString("event_id"), r.getString("event_type"), r.getString("payload").length());
                     refused.add(r.getLong("seq"));
                 } catch (Exception e) {
+                    endSpans(spans, i, e);
                     throw new IllegalStateException("Kafka did not acknowledge: " + e.getMessage(), e);
                 }
             }
             return new SendOutcome(refused);
         }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    /**
+     * A PRODUCER span for one row, child of the span that wrote it (its stored traceparent), so the trace
+     * runs request → outbox → Kafka → consumer; null for a row written without a trace (tracing off).
+     */
+    private Span publishSpan(Row r, String topic) {
+        String stored = r.getString("traceparent");
+        if (stored == null) {
+            return null;
+        }
+        Context parent = Traces.fromTraceparent(stored);
+        if (!Span.fromContext(parent).getSpanContext().isValid()) {
+            return null;
+        }
+        return tracer.spanBuilder(topic + " publish")
+                .setParent(parent)
+                .setSpanKind(SpanKind.PRODUCER)
+                .setAttribute("messaging.system", "kafka")
+                .setAttribute("messaging.destination.name", topic)
+                .setAttribute("messaging.operation.type", "publish")
+                .setAttribute("messaging.message.id", r.getString("event_id"))
+                .setAttribute("companion.event_type", r.getString("event_type"))
+                .startSpan();
+    }
+
+    private static void endSpan(Span span, Throwable failure) {
+        if (span == null) {
+            return;
+        }
+        if (failure != null) {
+            span.recordException(failure);
+            span.setStatus(StatusCode.ERROR);
+        }
+        span.end();
+    }
+
+    private static void endSpans(List<Span> spans, int from, Throwable failure) {
+        for (int j = from; j < spans.size(); j++) {
+            endSpan(spans.get(j), failure);
+        }
     }
 
 }

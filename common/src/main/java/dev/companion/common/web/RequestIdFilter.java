@@ -22,6 +22,7 @@ public class RequestIdFilter {
         request.setProperty(PROPERTY, id);
         RequestIds.set(id);
         MDC.put("requestId", id);
+        Traces.tagRequestId(id);
     }
 
     @ServerResponseFilter(priority = 10)

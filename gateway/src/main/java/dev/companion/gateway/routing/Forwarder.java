@@ -2,6 +2,7 @@ package dev.companion.gateway.routing;
 
 import dev.companion.common.api.ErrorCode;
 import dev.companion.common.web.RequestIds;
+import dev.companion.common.web.Traces;
 import dev.companion.gateway.config.GatewayConfig;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -275,6 +276,12 @@ public class Forwarder {
                 proxyRequest.headers().set("X-Forwarded-Host", request.authority().toString());
             }
             proxyRequest.headers().set(RequestIds.HEADER, (String) ctx.get(ProxyRoutes.REQUEST_ID));
+            // the service's server span continues the gateway's (W3C trace context); with tracing off the
+            // client's own traceparent, if any, passes through untouched
+            String traceparent = Traces.currentTraceparent();
+            if (traceparent != null) {
+                proxyRequest.headers().set(Traces.TRACEPARENT, traceparent);
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package dev.companion.gateway.routing;
 
 import dev.companion.common.api.ErrorCode;
 import dev.companion.common.web.RequestIds;
+import dev.companion.common.web.Traces;
 import dev.companion.gateway.ratelimit.RateLimitDecision;
 import dev.companion.gateway.ratelimit.RateLimiter;
 import dev.companion.gateway.security.RevocationList;
@@ -226,6 +227,7 @@ public class ProxyRoutes {
         request.headers().set(RequestIds.HEADER, requestId);
         ctx.put(REQUEST_ID, requestId);
         ctx.response().putHeader(RequestIds.HEADER, requestId);
+        Traces.tagRequestId(requestId);
     }
 
     /** The client's address (Quarkus rewrites it from X-Forwarded-For when proxy forwarding is trusted). */
