@@ -48,10 +48,12 @@ public class ProxyRoutes {
     private final Forwarder forwarder;
     private final ErrorReplies errors;
     private final RevocationList revocations;
+    private final WebSocketRelay webSockets;
 
     public ProxyRoutes(RouteTable routes, TokenVerifier tokens, RateLimiter rateLimiter, Forwarder forwarder, ErrorReplies errors,
-                       RevocationList revocations) {
+                       RevocationList revocations, WebSocketRelay webSockets) {
         this.revocations = revocations;
+        this.webSockets = webSockets;
         this.routes = routes;
         this.tokens = tokens;
         this.rateLimiter = rateLimiter;
@@ -89,6 +91,12 @@ public class ProxyRoutes {
         }
         if (webSocket) {
             ctx.next();
+            return;
+        }
+        if (RouteTable.AGENT_SOCKET.equals(path) && WebSocketRelay.isUpgrade(request)) {
+            // the agents' socket lives in chat-service, which authenticates it in-band (browsers cannot send headers)
+            assignRequestId(ctx);
+            webSockets.relay(ctx, routes.find(path).orElseThrow(), withQuery(path, request.query()), clientIp(request));
             return;
         }
         // the body must wait for the token check and the rate limit, then stream to the service
