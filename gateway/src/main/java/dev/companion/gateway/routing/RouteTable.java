@@ -43,6 +43,7 @@ public class RouteTable {
                 new Route(Pattern.compile("^/v1/chats(/.*)?$"), chat, Scopes.CHATS),
                 new Route(Pattern.compile("^/v1/agents(/.*)?$"), chat, Scopes.AGENT),
                 new Route(Pattern.compile("^/v1/ask/?$"), chat, Scopes.CHATS),
+                new Route(Pattern.compile("^/v1/openai(/.*)?$"), chat, Scopes.CHATS),
                 new Route(Pattern.compile("^/v1/images/[^/]+/download/?$"), download, Scopes.DOWNLOADS),
                 new Route(Pattern.compile("^/v1/images/download(/.*)?$"), download, Scopes.DOWNLOADS),
                 new Route(Pattern.compile("^/v1/downloads(/.*)?$"), download, Scopes.DOWNLOADS),
