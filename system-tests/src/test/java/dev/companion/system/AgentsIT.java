@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AgentsIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
+    /** Given to auth-service by {@link SystemStack}: this class makes the first admin, to mint API tokens. */
+    static final String ADMIN_SETUP_TOKEN = "agents-it-admin-setup-7f3c9a1e5b2d4c6f8a0b";
+    private static Login.User admin;
+
+    /** The system's first admin (one per stack: the setup token works once). */
+    private static synchronized Login.User admin(ApiClient anonymous) {
+        if (admin == null) {
+            Login.User user = Login.newUser(anonymous, "agents-admin");
+            ApiClient.Result setup = user.api().post("/v1/auth/admin-setup", Map.of("token", ADMIN_SETUP_TOKEN));
+            assertEquals(200, setup.status(), setup.raw());
+            JsonNode tokens = Login.browserLogin(anonymous, user.email(), Login.PASSWORD);
+            String access = tokens.path("access_token").asText();
+            admin = new Login.User(user.id(), user.email(), access, tokens.path("refresh_token").asText(), anonymous.withToken(access));
+        }
+        return admin;
+    }
 
     /** A scripted agent: connected, authenticated and registered. */
     private static EventSocket agent(Login.User user, String name) {
@@ -226,6 +243,82 @@ class AgentsIT {
         assertEquals(400, r.status(), r.raw());
         assertEquals("VALIDATION_ERROR", r.errorCode(), r.raw());
         assertTrue(r.raw().contains("\"" + field + "\""), r.raw());
+    }
+
+    @Test
+    void theOpenAiNpmClientTalksToCompanionWithAnApiTokenAndTheTokenIsRevocable(ApiClient anonymous) throws Exception {
+        Login.User alice = Login.newUser(anonymous, "openai");
+        Login.User bob = Login.newUser(anonymous, "openai-bob");
+        Login.User root = admin(anonymous);
+        ApiClient.Result minted = root.api().post("/v1/admin/users/" + alice.id() + "/tokens", Map.of("name", "openai tool"));
+        assertEquals(201, minted.status(), minted.raw());
+        String secret = minted.data().path("token").asText();
+        String tokenId = minted.data().path("id").asText();
+
+        try (EventSocket agent = agent(alice, "streaming tab")) {
+            // the stream goes to alice's agent: the scripted agent answers it while the client reads
+            Thread answering = new Thread(() -> {
+                JsonNode p = awaitPrompt(agent);
+                answer(agent, p.path("requestId").asText(), "Streamed ", "by ", "the agent");
+            });
+            answering.start();
+            Path module = Path.of(System.getProperty("companion.root", "..")).resolve("system-tests/openai-client").toAbsolutePath().normalize();
+            ProcessBuilder pb = new ProcessBuilder("node", "check.mjs").directory(module.toFile()).redirectErrorStream(true);
+            pb.environment().put("OPENAI_BASE_URL", anonymous.baseUrl() + "/v1/openai");
+            pb.environment().put("OPENAI_API_KEY", secret);
+            pb.environment().put("MODEL", "offline-echo");
+            pb.environment().put("STREAM_MODEL", "agent");
+            Process node = pb.start();
+            String output = new String(node.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(node.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(0, node.exitValue(), output);
+            Map<String, JsonNode> steps = new java.util.HashMap<>();
+            for (String line : output.split("\n")) {
+                JsonNode j = ApiClient.parse(line);
+                if (j != null && j.has("step")) {
+                    steps.put(j.path("step").asText(), j);
+                }
+            }
+            assertTrue(steps.get("models").path("ids").toString().contains("\"agent\""), output);
+            JsonNode completion = steps.get("completion");
+            assertEquals("chat.completion", completion.path("object").asText(), output);
+            assertTrue(completion.path("content").asText().startsWith("Offline echo: Hello from the openai client"), output);
+            assertEquals("stop", completion.path("finish").asText());
+            JsonNode stream = steps.get("stream");
+            assertEquals("Streamed by the agent", stream.path("content").asText(), output);
+            assertEquals("stop", stream.path("finish").asText(), output);
+            assertTrue(stream.path("totalTokens").asInt() > 0, output);
+            assertEquals(400, steps.get("badModel").path("status").asInt(), output);
+            assertEquals("VALIDATION_ERROR", steps.get("badModel").path("code").asText(), output);
+            assertEquals("model", steps.get("badModel").path("field").asText(), output);
+        }
+
+        // recorded as chats of alice's default project, which nobody else sees
+        JsonNode projects = alice.api().get("/v1/projects?page=1&limit=50").data().path("projects");
+        String defaultProject = null;
+        for (JsonNode p : projects) {
+            if ("Default".equals(p.path("name").asText())) {
+                defaultProject = p.path("id").asText();
+            }
+        }
+        assertTrue(defaultProject != null, projects.toString());
+        JsonNode chats = alice.api().get("/v1/projects/" + defaultProject + "/chats?page=1&limit=50").data().path("chats");
+        assertEquals(2, chats.size(), chats.toString());
+        assertEquals(404, bob.api().get("/v1/chats/" + chats.get(0).path("id").asText()).status());
+
+        // the admin lists API tokens (agent tokens are API tokens exchanged with scope=agent) and revokes in one place
+        JsonNode listed = root.api().get("/v1/admin/users/" + alice.id() + "/tokens").data();
+        assertTrue(listed.toString().contains(tokenId), listed.toString());
+        ApiClient.Result agentToken = anonymous.post("/v1/auth/token", Map.of("grant_type", "client_credentials",
+                "client_id", tokenId, "client_secret", secret, "scope", "agent"));
+        assertEquals(200, agentToken.status(), agentToken.raw());
+        ApiClient keyed = anonymous.withToken(secret);
+        assertEquals(200, keyed.get("/v1/openai/models").status());
+        assertEquals(200, root.api().delete("/v1/admin/users/" + alice.id() + "/tokens/" + tokenId).status());
+        ApiClient.Result after = keyed.get("/v1/openai/models");
+        assertEquals(401, after.status(), after.raw());
+        assertEquals("UNAUTHORIZED", after.errorCode());
+        assertEquals(401, anonymous.withToken("cmp_not-a-token").get("/v1/openai/models").status());
     }
 
     @Test

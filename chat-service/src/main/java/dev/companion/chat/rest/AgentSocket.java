@@ -47,6 +47,7 @@ public class AgentSocket {
         volatile String agentId;
         volatile String userId;
         volatile long authTimer = -1;
+        volatile long expiryTimer = -1;
         volatile String requestId;
         volatile String origin;
 
@@ -139,6 +140,9 @@ public class AgentSocket {
             return;
         }
         vertx.cancelTimer(s.authTimer);
+        if (s.expiryTimer >= 0) {
+            vertx.cancelTimer(s.expiryTimer);
+        }
         if (s.agentId != null) {
             byAgent.remove(s.agentId);
             String rid = s.requestId;
@@ -151,10 +155,6 @@ public class AgentSocket {
     }
 
     private void authenticate(Session s, JsonNode json) {
-        if (s.agentId != null) {
-            invalid(s, "type", "Already authenticated");
-            return;
-        }
         String token = json.hasNonNull("token") ? json.get("token").asText() : null;
         String name = json.hasNonNull("name") ? json.get("name").asText() : null;
         if (name != null && (name.isBlank() || name.length() > 100)) {
@@ -178,6 +178,16 @@ public class AgentSocket {
                 s.connection.close(new CloseReason(CLOSE_POLICY, "agent scope required")).subscribe().with(x -> { }, t -> { });
                 return;
             }
+            if (s.agentId != null) {
+                // a fresh token of the same user extends the socket past the old token's expiry
+                if (!jwt.getSubject().equals(s.userId)) {
+                    closeWith(s, "UNAUTHORIZED", "Token of another user");
+                    return;
+                }
+                expireAt(s, jwt);
+                send(s, Map.of("type", "token.renewed", "agentId", s.agentId));
+                return;
+            }
             registry.register(jwt.getSubject(), name).subscribe().with(agent -> {
                 if (!s.connection.isOpen()) {
                     registry.remove(agent.id()).subscribe().with(x -> { }, t -> { });
@@ -187,10 +197,20 @@ public class AgentSocket {
                 s.agentId = agent.id();
                 byAgent.put(agent.id(), s);
                 vertx.cancelTimer(s.authTimer);
+                expireAt(s, jwt);
                 send(s, Map.of("type", "registered", "agentId", agent.id(), "connectedAt", agent.connectedAt().toString(),
                         "heartbeatTimeoutSeconds", config.heartbeatTimeout().toSeconds()));
             }, t -> closeWith(s, "SERVICE_UNAVAILABLE", "Could not register the agent"));
         });
+    }
+
+    /** The socket ends with its token (a deleted API token's JWT lapses within its 15 minutes), unless renewed. */
+    private void expireAt(Session s, JsonWebToken jwt) {
+        if (s.expiryTimer >= 0) {
+            vertx.cancelTimer(s.expiryTimer);
+        }
+        long left = jwt.getExpirationTime() * 1000L - System.currentTimeMillis();
+        s.expiryTimer = vertx.setTimer(Math.max(1, left), id -> closeWith(s, "UNAUTHORIZED", "Token expired"));
     }
 
     private void answer(Session s, String type, JsonNode json) {
