@@ -65,7 +65,7 @@ class OpenAiCompatTest {
     void aCompletionIsOpenAisObjectAndRecordedAsAChat() {
         User user = newUser();
         String projectId = createProject(user);
-        Response r = given().auth().oauth2(user.token()).contentType(ContentType.JSON)
+        Response r = given().auth().oauth2(user.token()).contentType(ContentType.JSON).accept(ContentType.JSON)
                 .body(Map.of("model", "offline-echo", "messages", CONVERSATION, "temperature", 0.2))
                 .post("/v1/openai/chat/completions");
         assertEquals(200, r.statusCode(), r.asString());
@@ -96,7 +96,8 @@ class OpenAiCompatTest {
     void aStreamIsOpenAisChunksEndingWithDone() {
         User user = newUser();
         createProject(user);
-        Response r = given().auth().oauth2(user.token()).contentType(ContentType.JSON)
+        // the openai client asks for a stream with Accept: application/json too
+        Response r = given().auth().oauth2(user.token()).contentType(ContentType.JSON).accept(ContentType.JSON)
                 .body(Map.of("model", "offline-echo", "messages", CONVERSATION, "stream", true,
                         "stream_options", Map.of("include_usage", true)))
                 .post("/v1/openai/chat/completions");
