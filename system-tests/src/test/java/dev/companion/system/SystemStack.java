@@ -27,7 +27,7 @@ public final class SystemStack implements BeforeAllCallback, ParameterResolver {
             "WS_PING_INTERVAL", "2s",
             // AgentsIT becomes the first admin to mint an API token; a deleted one stops working at once
             "COMPANION_AUTH_ADMIN_SETUP_TOKEN", AgentsIT.ADMIN_SETUP_TOKEN,
-            "API_KEY_CACHE_TTL", "0s"));
+            "COMPANION_GATEWAY_API_KEY_CACHE_TTL", "0s"));
 
     private static LocalStack stack;
     private static Exception startFailure;
