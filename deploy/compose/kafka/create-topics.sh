@@ -31,6 +31,7 @@ download.events 3
 auth-service.dlt 1
 project-service.dlt 1
 chat-service.dlt 1
+chat-service.agents 3
 image-service.dlt 1
 download-service.dlt 1
 TOPICS
@@ -66,6 +67,8 @@ project-service Read topic chat.events
 project-service Read group project-service
 chat-service Write topic chat.events
 chat-service Write topic chat-service.dlt
+chat-service Write topic chat-service.agents
+chat-service Read topic chat-service.agents
 chat-service Read topic project.events
 chat-service Read group chat-service
 image-service Write topic image.jobs

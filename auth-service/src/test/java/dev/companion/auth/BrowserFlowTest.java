@@ -55,8 +55,8 @@ class BrowserFlowTest {
         assertEquals(userId, claims.get("sub").asText());
         assertEquals("https://auth.companion.test", claims.get("iss").asText());
         assertEquals("companion-api", claims.get("aud").isArray() ? claims.get("aud").get(0).asText() : claims.get("aud").asText());
-        // the extension is first-party: every user scope, whatever it asked for ("projects chats images")
-        assertEquals("projects chats images downloads", claims.get("scope").asText());
+        // the extension is first-party: every user scope and agent (it is the browser agent), whatever it asked for
+        assertEquals("projects chats images downloads agent", claims.get("scope").asText());
         assertEquals("free", claims.get("plan").asText());
         assertEquals("user", claims.get("groups").get(0).asText());
         assertEquals(3600, claims.get("exp").asLong() - claims.get("iat").asLong());

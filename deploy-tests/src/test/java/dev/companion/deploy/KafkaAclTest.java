@@ -79,6 +79,12 @@ class KafkaAclTest {
         for (String topic : PRODUCES.get(module)) {
             needs.add(new Acl("Write", "topic", topic, false));
         }
+        String relay = p.getProperty("companion.agents.relay-topic");
+        if (relay != null) {
+            // chat-service's replica-to-replica agent relay: every replica writes and reads it, without a group
+            needs.add(new Acl("Read", "topic", relay, false));
+            needs.add(new Acl("Write", "topic", relay, false));
+        }
         if (workload.equals("image-worker")) {
             needs.add(new Acl("Read", "topic", "image.jobs", false));
             needs.add(group(p.getProperty("companion.image.worker.group-id")));

@@ -58,6 +58,8 @@ public final class LocalInfra implements AutoCloseable {
             Map.entry("auth-service.dlt", 1),
             Map.entry("project-service.dlt", 1),
             Map.entry("chat-service.dlt", 1),
+            // replica-to-replica agent prompts and answers (chat-service internal, issue #19)
+            Map.entry("chat-service.agents", 3),
             Map.entry("image-service.dlt", 1),
             Map.entry("download-service.dlt", 1));
 

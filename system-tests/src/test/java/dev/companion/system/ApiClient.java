@@ -118,7 +118,12 @@ public final class ApiClient {
 
     /** Opens {@code /v1/ws}; the caller sends the auth message. */
     public EventSocket openSocket() {
-        String ws = baseUrl.replaceFirst("^http", "ws") + "/v1/ws";
+        return openSocket("/v1/ws");
+    }
+
+    /** Opens a WebSocket on {@code path} of the gateway; the caller sends the auth message. */
+    public EventSocket openSocket(String path) {
+        String ws = baseUrl.replaceFirst("^http", "ws") + path;
         EventSocket listener = new EventSocket();
         WebSocket socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
                 .buildAsync(URI.create(ws), listener).join();

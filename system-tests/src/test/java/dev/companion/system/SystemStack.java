@@ -24,7 +24,10 @@ public final class SystemStack implements BeforeAllCallback, ParameterResolver {
     static final Map<String, String> TEST_ENV = new HashMap<>(Map.of(
             // every test user logs in from 127.0.0.1: the per-IP /auth/* limit (10 per 5 min) would stop the suite
             "RATE_LIMIT_AUTH", "100000",
-            "WS_PING_INTERVAL", "2s"));
+            "WS_PING_INTERVAL", "2s",
+            // AgentsIT becomes the first admin to mint an API token; a deleted one stops working at once
+            "COMPANION_AUTH_ADMIN_SETUP_TOKEN", AgentsIT.ADMIN_SETUP_TOKEN,
+            "COMPANION_GATEWAY_API_KEY_CACHE_TTL", "0s"));
 
     private static LocalStack stack;
     private static Exception startFailure;

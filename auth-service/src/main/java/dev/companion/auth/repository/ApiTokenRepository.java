@@ -15,6 +15,11 @@ public class ApiTokenRepository implements PanacheRepositoryBase<ApiToken, Strin
         return find("userId", Sort.by("createdAt").and("id"), userId).range(offset, offset + limit - 1).list();
     }
 
+    /** The token whose secret hashes to {@code tokenHash} (a secret presented alone, as an OpenAI-style API key). */
+    public Uni<ApiToken> findByHash(String tokenHash) {
+        return find("tokenHash", tokenHash).firstResult();
+    }
+
     public Uni<Long> countOfUser(String userId) {
         return count("userId", userId);
     }

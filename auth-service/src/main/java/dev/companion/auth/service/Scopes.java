@@ -40,9 +40,13 @@ public final class Scopes {
         return g.containsAll(List.of(resolve(requested).split(" ")));
     }
 
-    /** A first-party login (our own extension): every user scope, and {@code admin} for admins. */
+    /**
+     * A first-party login (our own extension): every user scope, {@code agent} (the extension is the
+     * browser agent of issue #19), and {@code admin} for admins.
+     */
     public static String full(User user) {
-        return user.hasRole(User.ROLE_ADMIN) ? String.join(" ", SUPPORTED) : ALL;
+        String all = String.join(" ", SUPPORTED);
+        return user.hasRole(User.ROLE_ADMIN) ? all : withoutAdmin(all);
     }
 
     /** What {@code user} may get of an already resolved {@code scope}: {@code admin} only for admins. */

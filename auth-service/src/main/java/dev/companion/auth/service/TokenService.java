@@ -191,15 +191,19 @@ public class TokenService {
     }
 
     private Uni<IssuedTokens> clientCredentials(TokenRequest request) {
-        if (blank(request.clientId()) || blank(request.clientSecret())) {
+        // the secret alone (cmp_…) identifies its token too: tools that only take an "API key" (OpenAI clients,
+        // through the gateway) present just that
+        boolean secretOnly = blank(request.clientId()) && !blank(request.clientSecret()) && request.clientSecret().startsWith("cmp_");
+        if (!secretOnly && (blank(request.clientId()) || blank(request.clientSecret()))) {
             throw OAuthException.invalidClient("client_id and client_secret (the API token) are required");
         }
-        if (clients.find(request.clientId()).isPresent()) {
+        if (!secretOnly && clients.find(request.clientId()).isPresent()) {
             throw OAuthException.unauthorizedClient("This client may not use client_credentials");
         }
         // API tokens act for the user, never as an admin
         String scope = Scopes.withoutAdmin(Scopes.resolve(request.scope()));
-        return Panache.withTransaction(() -> apiTokens.findById(request.clientId()).flatMap(token -> {
+        String secretHash = OpaqueTokens.sha256Hex(request.clientSecret());
+        return Panache.withTransaction(() -> (secretOnly ? apiTokens.findByHash(secretHash) : apiTokens.findById(request.clientId())).flatMap(token -> {
             if (token == null || !OpaqueTokens.constantTimeEquals(token.tokenHash, OpaqueTokens.sha256Hex(request.clientSecret()))) {
                 return Uni.createFrom().<IssuedTokens>failure(OAuthException.invalidClient("Client authentication failed"));
             }

@@ -51,6 +51,15 @@ public interface ProjectServiceClient {
                                                      @QueryParam("limit") int limit, @HeaderParam("Authorization") String bearer,
                                                      @HeaderParam("X-Request-Id") String requestId);
 
+    /** Creates a project for the caller ({@code POST /v1/ask} without a chat, when the user has none yet). */
+    @jakarta.ws.rs.POST
+    @Path("/projects")
+    @jakarta.ws.rs.Consumes("application/json")
+    @Timeout(value = 2, unit = ChronoUnit.SECONDS)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5000, skipOn = WebApplicationException.class)
+    Uni<Envelope<Project>> createProject(java.util.Map<String, Object> body, @HeaderParam("Authorization") String bearer,
+                                         @HeaderParam("X-Request-Id") String requestId);
+
     @ClientExceptionMapper
     static RuntimeException map(Response response) {
         return OwnerLookup.serverError(response);

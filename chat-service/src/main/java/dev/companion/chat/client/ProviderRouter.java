@@ -27,7 +27,7 @@ public class ProviderRouter {
     private final ChatConfig config;
     private final Map<String, ChatProvider> providers = new HashMap<>();
 
-    public ProviderRouter(ChatConfig config, Vertx vertx, ObjectMapper mapper, TokenCounter tokens) {
+    public ProviderRouter(ChatConfig config, Vertx vertx, ObjectMapper mapper, TokenCounter tokens, AgentProvider agents) {
         this.config = config;
         for (Map.Entry<String, ProviderConfig> e : config.providers().entrySet()) {
             ProviderConfig p = e.getValue();
@@ -37,8 +37,9 @@ public class ProviderRouter {
                                 Clock.systemUTC()),
                         vertx, mapper);
                 case "offline" -> new OfflineEchoProvider(p.chunkDelay(), tokens);
+                case "agent" -> agents;
                 default -> throw new IllegalStateException("companion.chat.providers." + e.getKey()
-                        + ".type must be openai or offline, not " + p.type());
+                        + ".type must be openai, offline or agent, not " + p.type());
             };
             providers.put(e.getKey(), provider);
         }
@@ -70,22 +71,27 @@ public class ProviderRouter {
 
     /** Streams from {@code modelName}, falling back (once per model in the chain) before the first token. */
     public Multi<ProviderEvent> stream(String modelName, List<ProviderRequest.PromptMessage> messages, ChatSettings settings) {
-        return stream(modelName, messages, settings, new HashSet<>());
+        return stream(modelName, null, messages, settings);
     }
 
-    private Multi<ProviderEvent> stream(String modelName, List<ProviderRequest.PromptMessage> messages, ChatSettings settings,
+    /** The same for one user's prompt (the {@code agent} model answers it with that user's agents only). */
+    public Multi<ProviderEvent> stream(String modelName, String userId, List<ProviderRequest.PromptMessage> messages, ChatSettings settings) {
+        return stream(modelName, userId, messages, settings, new HashSet<>());
+    }
+
+    private Multi<ProviderEvent> stream(String modelName, String userId, List<ProviderRequest.PromptMessage> messages, ChatSettings settings,
                                         Set<String> tried) {
         tried.add(modelName);
         ModelConfig model = model(modelName);
         int maxTokens = settings != null && settings.maxTokens() != null
                 ? Math.min(settings.maxTokens(), model.maxOutputTokens()) : model.maxOutputTokens();
-        ProviderRequest request = new ProviderRequest(model.providerModel().orElse(modelName), messages, settings, maxTokens);
+        ProviderRequest request = new ProviderRequest(model.providerModel().orElse(modelName), messages, settings, maxTokens, userId);
         Multi<ProviderEvent> primary = providers.get(model.provider()).stream(request);
         if (model.fallback().isEmpty() || tried.contains(model.fallback().get()) || !knows(model.fallback().get())) {
             return primary;
         }
         String fallback = model.fallback().get();
         return primary.onFailure(t -> t instanceof ProviderException pe && pe.beforeFirstToken())
-                .recoverWithMulti(t -> stream(fallback, messages, settings, tried));
+                .recoverWithMulti(t -> stream(fallback, userId, messages, settings, tried));
     }
 }

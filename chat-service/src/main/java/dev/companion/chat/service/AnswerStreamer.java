@@ -172,7 +172,7 @@ public class AnswerStreamer {
             AtomicReference<ProviderEvent.Usage> usage = new AtomicReference<>();
             long timer = vertx.setTimer(Math.max(1, job.timeout().toMillis()), id -> stream.stop("timeout"));
             Runnable onStopped = () -> em.complete(new StreamResult(prompt, null, null, null, stream.stopReason()));
-            Cancellable upstream = router.stream(job.model(), prompt.messages(), prompt.settings())
+            Cancellable upstream = router.stream(job.model(), job.userId(), prompt.messages(), prompt.settings())
                     .subscribe().with(
                             event -> {
                                 if (event instanceof ProviderEvent.Delta d) {

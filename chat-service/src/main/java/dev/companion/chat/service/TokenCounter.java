@@ -35,7 +35,7 @@ public class TokenCounter {
     void warmUp(@Observes StartupEvent event, ChatConfig config) {
         for (Map.Entry<String, ChatConfig.ModelConfig> m : config.models().entrySet()) {
             ChatConfig.ProviderConfig provider = config.providers().get(m.getValue().provider());
-            boolean answers = provider != null && ("offline".equals(provider.type())
+            boolean answers = provider != null && ("offline".equals(provider.type()) || "agent".equals(provider.type())
                     || provider.apiKeys().map(keys -> keys.stream().anyMatch(k -> !k.isBlank())).orElse(false));
             if (answers) {
                 count(m.getValue().providerModel().orElse(m.getKey()), "warm up");

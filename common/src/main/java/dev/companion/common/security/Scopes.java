@@ -16,11 +16,13 @@ public final class Scopes {
     public static final String IMAGES = "images";
     public static final String DOWNLOADS = "downloads";
     public static final String ADMIN = "admin";
+    /** A browser agent answering the user's prompts over {@code /v1/agents/connect}, and {@code GET /v1/agents}. */
+    public static final String AGENT = "agent";
 
     /** What any user may be granted, in canonical order. */
     public static final List<String> USER = List.of(PROJECTS, CHATS, IMAGES, DOWNLOADS);
     /** Every scope, in canonical order ({@code admin} only ever for users with the admin role). */
-    public static final List<String> ALL = List.of(PROJECTS, CHATS, IMAGES, DOWNLOADS, ADMIN);
+    public static final List<String> ALL = List.of(PROJECTS, CHATS, IMAGES, DOWNLOADS, AGENT, ADMIN);
 
     private Scopes() {
     }

@@ -5,6 +5,7 @@ import dev.companion.common.web.RequestIds;
 import dev.companion.common.web.Traces;
 import dev.companion.gateway.ratelimit.RateLimitDecision;
 import dev.companion.gateway.ratelimit.RateLimiter;
+import dev.companion.gateway.security.ApiKeyExchange;
 import dev.companion.gateway.security.RevocationList;
 import dev.companion.gateway.security.TokenVerifier;
 import dev.companion.gateway.security.VerifiedToken;
@@ -49,10 +50,14 @@ public class ProxyRoutes {
     private final Forwarder forwarder;
     private final ErrorReplies errors;
     private final RevocationList revocations;
+    private final WebSocketRelay webSockets;
+    private final ApiKeyExchange apiKeys;
 
     public ProxyRoutes(RouteTable routes, TokenVerifier tokens, RateLimiter rateLimiter, Forwarder forwarder, ErrorReplies errors,
-                       RevocationList revocations) {
+                       RevocationList revocations, WebSocketRelay webSockets, ApiKeyExchange apiKeys) {
         this.revocations = revocations;
+        this.webSockets = webSockets;
+        this.apiKeys = apiKeys;
         this.routes = routes;
         this.tokens = tokens;
         this.rateLimiter = rateLimiter;
@@ -92,6 +97,12 @@ public class ProxyRoutes {
             ctx.next();
             return;
         }
+        if (RouteTable.AGENT_SOCKET.equals(path) && WebSocketRelay.isUpgrade(request)) {
+            // the agents' socket lives in chat-service, which authenticates it in-band (browsers cannot send headers)
+            assignRequestId(ctx);
+            webSockets.relay(ctx, routes.find(path).orElseThrow(), withQuery(path, request.query()), clientIp(request));
+            return;
+        }
         // the body must wait for the token check and the rate limit, then stream to the service
         request.pause();
         assignRequestId(ctx);
@@ -101,9 +112,16 @@ public class ProxyRoutes {
             errors.send(ctx, ErrorCode.NOT_FOUND, "Resource not found", Map.of("path", path));
             return;
         }
+        String bearer = TokenVerifier.bearer(request.getHeader("Authorization"));
         Future<VerifiedToken> auth = routes.isPublic(path)
                 ? Future.succeededFuture(null)
-                : tokens.verify(TokenVerifier.bearer(request.getHeader("Authorization")));
+                : ApiKeyExchange.isApiKey(bearer)
+                // an API token's secret as the bearer: the service gets the JWT it is exchanged for
+                ? apiKeys.exchange(bearer).compose(jwt -> {
+                    request.headers().set("Authorization", "Bearer " + jwt);
+                    return tokens.verify(jwt);
+                })
+                : tokens.verify(bearer);
         Context context = Vertx.currentContext();
         auth.onFailure(e -> errors.send(ctx, ErrorCode.UNAUTHORIZED,
                         e instanceof TokenVerifier.InvalidTokenException ? e.getMessage() : "Invalid or expired token", null))

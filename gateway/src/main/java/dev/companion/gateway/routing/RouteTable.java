@@ -20,6 +20,9 @@ public class RouteTable {
     /** Paths that need no token. */
     private static final Pattern PUBLIC = Pattern.compile("^(/v1/auth(/.*)?|/v1/health/?|/\\.well-known(/.*)?)$");
 
+    /** The browser agents' WebSocket (issue #19), relayed to chat-service by {@link WebSocketRelay}. */
+    public static final String AGENT_SOCKET = "/v1/agents/connect";
+
     private final List<Route> routes;
     private final Map<String, Upstream> byName;
 
@@ -39,6 +42,9 @@ public class RouteTable {
                 new Route(Pattern.compile("^/v1/(projects|instructions)(/.*)?$"), project, Scopes.PROJECTS),
                 new Route(Pattern.compile("^/v1/chats(/.*)?$"), chat, Scopes.CHATS),
                 new Route(Pattern.compile("^/v1/(memories|templates)(/.*)?$"), chat, Scopes.CHATS),
+                new Route(Pattern.compile("^/v1/agents(/.*)?$"), chat, Scopes.AGENT),
+                new Route(Pattern.compile("^/v1/ask/?$"), chat, Scopes.CHATS),
+                new Route(Pattern.compile("^/v1/openai(/.*)?$"), chat, Scopes.CHATS),
                 new Route(Pattern.compile("^/v1/images/[^/]+/download/?$"), download, Scopes.DOWNLOADS),
                 new Route(Pattern.compile("^/v1/images/download(/.*)?$"), download, Scopes.DOWNLOADS),
                 new Route(Pattern.compile("^/v1/downloads(/.*)?$"), download, Scopes.DOWNLOADS),
