@@ -1,11 +1,8 @@
 package dev.companion.chat.rest;
 
 import dev.companion.chat.rest.dto.CreateShareRequest;
-import dev.companion.chat.rest.dto.ShareList;
-import dev.companion.chat.rest.dto.ShareView;
 import dev.companion.chat.service.ShareService;
 import dev.companion.common.api.ApiResponse;
-import dev.companion.common.api.PageRequest;
 import dev.companion.common.security.RequiresScope;
 import dev.companion.common.security.Scopes;
 import io.quarkus.security.Authenticated;
@@ -13,7 +10,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -21,14 +17,13 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.resteasy.reactive.RestPath;
-import org.jboss.resteasy.reactive.RestQuery;
 
 import java.net.URI;
 import java.util.Map;
 
-/** The owner's side of share links: create ({@code POST /v1/chats/{id}/share}), revoke, list. */
+/** The owner's side of share links: create ({@code POST /v1/chats/{id}/share}) and revoke ({@code DELETE .../share/{shareId}}). */
 @RequiresScope(Scopes.CHATS)
-@Path("/v1")
+@Path("/v1/chats/{chatId}/share")
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
 public class ShareResource {
@@ -42,7 +37,6 @@ public class ShareResource {
     }
 
     @POST
-    @Path("/chats/{chatId}/share")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> create(@RestPath String chatId, @Valid CreateShareRequest request) {
         return shares.create(jwt.getSubject(), chatId, request)
@@ -50,15 +44,9 @@ public class ShareResource {
     }
 
     @DELETE
-    @Path("/chats/{chatId}/share/{shareId}")
+    @Path("/{shareId}")
     public Uni<ApiResponse<Map<String, String>>> revoke(@RestPath String chatId, @RestPath String shareId) {
         return shares.revoke(jwt.getSubject(), chatId, shareId)
                 .replaceWith(() -> ApiResponse.ok(Map.of("shareId", shareId), "Share revoked"));
-    }
-
-    @GET
-    @Path("/shares")
-    public Uni<ApiResponse<ShareList>> list(@RestQuery Integer page, @RestQuery Integer limit) {
-        return Uni.createFrom().deferred(() -> shares.list(jwt.getSubject(), PageRequest.of(page, limit))).map(ApiResponse::ok);
     }
 }
