@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 public class RouteTable {
 
     /** Paths that need no token. */
-    private static final Pattern PUBLIC = Pattern.compile("^(/v1/auth(/.*)?|/v1/health/?|/\\.well-known(/.*)?)$");
+    private static final Pattern PUBLIC = Pattern.compile("^(/v1/auth(/.*)?|/v1/health/?|/\\.well-known(/.*)?|/v1/share/[^/]+/?)$");
 
     private final List<Route> routes;
     private final Map<String, Upstream> byName;
@@ -38,6 +38,9 @@ public class RouteTable {
                 new Route(Pattern.compile("^/v1/projects/[^/]+/chats/?$"), chat, Scopes.CHATS),
                 new Route(Pattern.compile("^/v1/(projects|instructions)(/.*)?$"), project, Scopes.PROJECTS),
                 new Route(Pattern.compile("^/v1/chats(/.*)?$"), chat, Scopes.CHATS),
+                // share links (issue #18): the owner's list needs a token; a link itself is public (PUBLIC above)
+                new Route(Pattern.compile("^/v1/shares/?$"), chat, Scopes.CHATS),
+                new Route(Pattern.compile("^/v1/share/[^/]+/?$"), chat, null),
                 new Route(Pattern.compile("^/v1/images/[^/]+/download/?$"), download, Scopes.DOWNLOADS),
                 new Route(Pattern.compile("^/v1/images/download(/.*)?$"), download, Scopes.DOWNLOADS),
                 new Route(Pattern.compile("^/v1/downloads(/.*)?$"), download, Scopes.DOWNLOADS),
