@@ -10,7 +10,7 @@ import type {
   AnalyzeInput, Analysis, Batch, BatchInput, BulkDownloadInput, Chat, ChatInput, ChatQuery, Download,
   DownloadHistoryItem, DownloadInput, EffectiveInstructions, Generation, Image, ImageOptions, ImageQuery,
   InstructionQuery, InstructionSet, InstructionSetInput, ListQuery, Message, Pagination, Profile, Project,
-  ProjectInput, ProjectQuery, SendMessageInput, StreamStatus,
+  ProjectInput, ProjectQuery, SendMessageInput, StreamStatus, ConversationList, ConversationQuery, Share, Suggestions,
 } from './types.js';
 
 export interface ClientOptions {
@@ -143,6 +143,12 @@ export class CompanionClient {
     update: (chatId: string, input: ChatInput) => this.put<Chat>(`/v1/chats/${enc(chatId)}`, input),
     delete: (chatId: string) => this.del<unknown>(`/v1/chats/${enc(chatId)}`),
     streamStatus: (chatId: string) => this.get<StreamStatus>(`/v1/chats/${enc(chatId)}/stream-status`),
+    /** All conversations across projects (seed 001 sidebar): filters, full-text search, newest activity first. */
+    conversations: (query: ConversationQuery = {}) => this.get<ConversationList>('/v1/chats', query as never),
+    /** Partial update (archive, star, rename): only the fields sent change. */
+    patch: (chatId: string, input: ChatInput) => this.patch<Chat>(`/v1/chats/${enc(chatId)}`, input),
+    suggestions: (chatId: string, numSuggestions = 3) =>
+      this.post<Suggestions>(`/v1/chats/${enc(chatId)}/suggestions`, { numSuggestions }),
   };
 
   readonly messages = {
@@ -150,12 +156,22 @@ export class CompanionClient {
       this.get<{ messages: Message[]; pagination: Pagination }>(`/v1/chats/${enc(chatId)}/messages`, query as never),
     /** Sends a prompt; the answer streams on the socket (its id is `answerId`). */
     send: (chatId: string, input: SendMessageInput) => this.post<Message>(`/v1/chats/${enc(chatId)}/messages`, input),
+    /** Seed 003's sendMessage promise: the finished assistant message (bounded wait on the server). */
+    sendAndWait: (chatId: string, input: SendMessageInput) => this.post<Message>(`/v1/chats/${enc(chatId)}/messages?wait=true`, input),
     get: (chatId: string, messageId: string) => this.get<Message>(`/v1/chats/${enc(chatId)}/messages/${enc(messageId)}`),
     cancel: (chatId: string, messageId: string) => this.post<Message>(`/v1/chats/${enc(chatId)}/messages/${enc(messageId)}/cancel`),
     regenerate: (chatId: string, messageId: string) =>
       this.post<Message>(`/v1/chats/${enc(chatId)}/messages/${enc(messageId)}/regenerate`),
     batch: (chatId: string, input: BatchInput) => this.post<Batch>(`/v1/chats/${enc(chatId)}/messages/batch`, input),
     batchStatus: (chatId: string, batchId: string) => this.get<Batch>(`/v1/chats/${enc(chatId)}/messages/batch/${enc(batchId)}`),
+  };
+
+  /** Share links: an immutable snapshot of a chat's current branch, readable without a token. */
+  readonly shares = {
+    create: (chatId: string, input: { title?: string } = {}) => this.post<Share>(`/v1/chats/${enc(chatId)}/share`, input),
+    list: (query: ListQuery = {}) => this.get<{ shares: Share[]; pagination: Pagination }>('/v1/shares', query as never),
+    read: (shareId: string) => this.get<Share>(`/v1/share/${enc(shareId)}`),
+    revoke: (chatId: string, shareId: string) => this.del<{ shareId: string }>(`/v1/chats/${enc(chatId)}/share/${enc(shareId)}`),
   };
 
   readonly images = {

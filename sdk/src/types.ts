@@ -110,6 +110,54 @@ export interface Chat {
   currentMessageId?: string;
   createdAt: string;
   updatedAt?: string;
+  isArchived?: boolean;
+  isStarred?: boolean;
+  /** When the newest message was written: the order of {@link ConversationQuery} lists. */
+  lastActivityAt?: string;
+}
+
+/** `GET /v1/chats`: every project's chats, newest activity first. */
+export interface ConversationQuery {
+  offset?: number;
+  page?: number;
+  limit?: number;
+  isArchived?: boolean;
+  isStarred?: boolean;
+  projectId?: string;
+  /** Full text over chat names and message text (each word as a prefix). */
+  search?: string;
+}
+
+export interface ConversationList {
+  chats: Chat[];
+  pagination: Pagination;
+  offset: number;
+}
+
+export interface SharedMessage {
+  id: string;
+  role: string;
+  content: string;
+  model?: string;
+  timestamp: string;
+}
+
+/** A share link; `messages` only on the public read, `chatId` only for the owner. */
+export interface Share {
+  shareId: string;
+  url: string;
+  chatId?: string;
+  title: string;
+  model: string;
+  messageCount: number;
+  createdAt: string;
+  messages?: SharedMessage[];
+}
+
+export interface Suggestions {
+  chatId: string;
+  model: string;
+  suggestions: string[];
 }
 
 export interface ChatInput {
@@ -152,6 +200,10 @@ export interface SendMessageInput {
   attachments?: unknown[];
   metadata?: { template?: string; variables?: Record<string, string>; order?: number };
   parentId?: string;
+  /** Seed 003: a client-chosen id (8-64 of A-Z a-z 0-9 _ -); sending it again answers the same message. */
+  messageId?: string;
+  /** The longest the answer may take, 1000..600000 ms (then it ends with error code `timeout`). */
+  timeoutMs?: number;
 }
 
 export interface BatchInput {

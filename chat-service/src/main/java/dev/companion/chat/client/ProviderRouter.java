@@ -65,6 +65,11 @@ public class ProviderRouter {
         return m;
     }
 
+    /** Whether the model is served by the offline provider (deterministic answers, no network). */
+    public boolean offline(String modelName) {
+        return providers.get(model(modelName).provider()) instanceof OfflineEchoProvider;
+    }
+
     public Set<String> modelNames() {
         return config.models().keySet();
     }

@@ -23,7 +23,8 @@ public class ChatMapper {
 
     public ChatView toView(Chat c) {
         return new ChatView(c.id, c.projectId, c.name, c.model, settings(c), c.systemMessage, c.messageCount, c.archived,
-                c.starred, c.currentLeafId, Timestamps.format(c.createdAt), Timestamps.format(c.updatedAt));
+                c.starred, c.currentLeafId, Timestamps.format(c.createdAt), Timestamps.format(c.updatedAt), c.archived, c.starred,
+                Timestamps.format(c.lastActivityAt != null ? c.lastActivityAt : c.createdAt));
     }
 
     public MessageView toView(Message m) {

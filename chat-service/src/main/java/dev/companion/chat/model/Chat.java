@@ -37,4 +37,7 @@ public class Chat extends PanacheEntityBase {
     public Instant createdAt;
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
+    /** When the newest message was written (set by the database: a trigger on message inserts). */
+    @Column(name = "last_activity_at", insertable = false, updatable = false)
+    public Instant lastActivityAt;
 }

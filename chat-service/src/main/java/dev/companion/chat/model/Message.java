@@ -50,4 +50,10 @@ public class Message extends PanacheEntityBase {
     public Instant createdAt;
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
+    /** A prompt's client-chosen id (seed 003 {@code messageId}), unique per user; null when none was sent. */
+    @Column(name = "client_message_id")
+    public String clientMessageId;
+    /** Fingerprint of the request that created the prompt under {@link #clientMessageId}. */
+    @Column(name = "client_request_hash")
+    public String clientRequestHash;
 }

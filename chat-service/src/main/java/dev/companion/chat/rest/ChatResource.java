@@ -15,6 +15,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -49,6 +50,13 @@ public class ChatResource {
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<ApiResponse<ChatView>> update(@RestPath String chatId, @Valid @NotNull UpdateChatRequest request) {
+        return chats.update(jwt.getSubject(), chatId, request).map(ApiResponse::ok);
+    }
+
+    /** Seed 001's {@code PATCH}: the same partial update as PUT (name, archived, starred, ...): only the fields sent change. */
+    @PATCH
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<ApiResponse<ChatView>> patch(@RestPath String chatId, @Valid @NotNull UpdateChatRequest request) {
         return chats.update(jwt.getSubject(), chatId, request).map(ApiResponse::ok);
     }
 

@@ -10,6 +10,7 @@ import dev.companion.chat.rest.dto.MessagePage;
 import dev.companion.chat.rest.dto.MessageView;
 import dev.companion.chat.rest.dto.SendMessageRequest;
 import dev.companion.chat.service.BatchService;
+import dev.companion.chat.service.ClientSend;
 import dev.companion.chat.service.MessageService;
 import dev.companion.common.api.ApiResponse;
 import dev.companion.common.api.PageRequest;
@@ -47,10 +48,12 @@ public class MessageResource {
     private final ChatMapper mapper;
     private final ObjectMapper json;
     private final JsonWebToken jwt;
+    private final ClientSend clientSend;
 
     public MessageResource(MessageService messages, BatchService batches, ChatMapper mapper, ObjectMapper json, JsonWebToken jwt,
-                           KnownInstructions known) {
+                           KnownInstructions known, ClientSend clientSend) {
         this.known = known;
+        this.clientSend = clientSend;
         this.messages = messages;
         this.batches = batches;
         this.mapper = mapper;
@@ -68,9 +71,16 @@ public class MessageResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public Uni<Response> send(@RestPath String chatId, @Valid @NotNull SendMessageRequest request) {
+    public Uni<Response> send(@RestPath String chatId, @RestQuery String wait, @Valid @NotNull SendMessageRequest request) {
+        if (ClientSend.waitParam(wait)) {
+            // seed 003's sendMessage promise: the finished answer (ClientSend)
+            return known.refresh(jwt.getSubject(), chatId, OwnerLookup.bearer(jwt))
+                    .flatMap(fresh -> clientSend.sendAndWait(jwt.getSubject(), chatId, request))
+                    .map(answer -> Response.created(URI.create("/v1/chats/" + chatId + "/messages/" + answer.id()))
+                            .entity(ApiResponse.ok(answer)).build());
+        }
         return known.refresh(jwt.getSubject(), chatId, OwnerLookup.bearer(jwt))
-                .flatMap(fresh -> messages.send(jwt.getSubject(), chatId, request, null))
+                .flatMap(fresh -> clientSend.send(jwt.getSubject(), chatId, request, false, null))
                 .map(turn -> Response.created(URI.create("/v1/chats/" + chatId + "/messages/" + turn.prompt().id))
                         .entity(ApiResponse.ok(mapper.toView(turn.prompt(), turn.answer().id))).build());
     }
@@ -86,13 +96,22 @@ public class MessageResource {
     public Multi<String> sendStreaming(@RestPath String chatId, @Valid @NotNull SendMessageRequest request) {
         String userId = jwt.getSubject();
         String bearer = OwnerLookup.bearer(jwt);
+        java.util.concurrent.atomic.AtomicBoolean listening = new java.util.concurrent.atomic.AtomicBoolean();
         return Multi.createFrom().<String>emitter(em -> known.refresh(userId, chatId, bearer)
-                .flatMap(fresh -> messages.send(userId, chatId, request, stream -> {
+                .flatMap(fresh -> clientSend.send(userId, chatId, request, false, stream -> {
                     // first the prompt as stored, then the live answer's deltas
+                    listening.set(true);
                     em.emit(sseCreated(chatId, stream.messageId));
                     stream.listen(em);
                 }))
-                .subscribe().with(turn -> { }, em::fail));
+                .subscribe().with(turn -> {
+                    if (!listening.get()) {
+                        // a retry (same messageId) whose answer is no longer streaming here: read it with GET
+                        em.emit(sseCreated(chatId, turn.answer() == null ? turn.prompt().id : turn.answer().id));
+                        em.emit("[DONE]");
+                        em.complete();
+                    }
+                }, em::fail));
     }
 
     @GET

@@ -87,6 +87,13 @@ public class MessageService {
      * background. {@code stream} is called with the live answer before it starts (for SSE).
      */
     public Uni<Turn> send(String userId, String chatId, SendMessageRequest request, java.util.function.Consumer<LiveStream> beforeStart) {
+        return send(userId, chatId, request, beforeStart, null);
+    }
+
+    /** {@code client}: seed 003's client-chosen id and timeout ({@link ClientSend}); null for neither. */
+    Uni<Turn> send(String userId, String chatId, SendMessageRequest request, java.util.function.Consumer<LiveStream> beforeStart,
+                   ClientSend.ClientKey client) {
+        Duration timeout = client == null || client.timeout() == null ? config.streaming().answerTimeout() : client.timeout();
         checkAttachments(request);
         String requestId = RequestIds.current();
         // template expansion and attachment checks (PromptPreparer) come before the transaction
@@ -95,7 +102,8 @@ public class MessageService {
                         .flatMap(chat -> parentOf(chat, request.parentId())
                                 .flatMap(parent -> startTurn(chat, prepared.content(), parent, prepared.attachmentsJson(),
                                         request.metadata() == null ? null : mapper.write(request.metadata()),
-                                        null, requestId, config.streaming().answerTimeout())))
+                                        null, requestId, timeout))
+                                .invoke(turn -> ClientSend.stamp(turn.prompt(), client)))
                         .call(turn -> preparer.store(turn.prompt(), prepared))))
                 .invoke(turn -> {
                     LiveStream stream = streamer.prepare(turn.job());

@@ -144,6 +144,13 @@ public final class FakeOpenAiServer {
                 }
                 return;
             }
+            if (prompt.startsWith("Suggest ") && prompt.contains("follow-up messages")) {
+                // a model asked for follow-ups answers a list, marked the ways models do
+                delta(out, "1. What about the edge cases?\n2. \"How would I test it?\"\n");
+                delta(out, "- Can you show the code?\n\n4) What are the alternatives?\n5. Any pitfalls?\n6. One too many\n");
+                done(out, 30, 30);
+                return;
+            }
             String reply = "Echo: " + prompt;
             int third = Math.max(1, reply.length() / 3);
             delta(out, reply.substring(0, third));

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 public class RouteTable {
 
     /** Paths that need no token. */
-    private static final Pattern PUBLIC = Pattern.compile("^(/v1/auth(/.*)?|/v1/health/?|/\\.well-known(/.*)?)$");
+    private static final Pattern PUBLIC = Pattern.compile("^(/v1/auth(/.*)?|/v1/health/?|/\\.well-known(/.*)?|/v1/share/[^/]+/?)$");
 
     /** The browser agents' WebSocket (issue #19), relayed to chat-service by {@link WebSocketRelay}. */
     public static final String AGENT_SOCKET = "/v1/agents/connect";
@@ -45,6 +45,9 @@ public class RouteTable {
                 new Route(Pattern.compile("^/v1/agents(/.*)?$"), chat, Scopes.AGENT),
                 new Route(Pattern.compile("^/v1/ask/?$"), chat, Scopes.CHATS),
                 new Route(Pattern.compile("^/v1/openai(/.*)?$"), chat, Scopes.CHATS),
+                // share links (issue #18): the owner's list needs a token; a link itself is public (PUBLIC above)
+                new Route(Pattern.compile("^/v1/shares/?$"), chat, Scopes.CHATS),
+                new Route(Pattern.compile("^/v1/share/[^/]+/?$"), chat, null),
                 new Route(Pattern.compile("^/v1/images/[^/]+/download/?$"), download, Scopes.DOWNLOADS),
                 new Route(Pattern.compile("^/v1/images/download(/.*)?$"), download, Scopes.DOWNLOADS),
                 new Route(Pattern.compile("^/v1/downloads(/.*)?$"), download, Scopes.DOWNLOADS),
