@@ -23,4 +23,9 @@ public record SendMessageRequest(
         @Size(max = 40) String parentId,
         @Pattern(regexp = "^[A-Za-z0-9][A-Za-z0-9_-]{7,63}$", message = "must be 8 to 64 letters, digits, '-' or '_' (a UUID works)") String messageId,
         @Min(1000) @Max(600000) Long timeoutMs) {
+
+    /** A send made by the service itself (one-call ask, the OpenAI-compatible API): no client id, the default timeout. */
+    public SendMessageRequest(String content, List<JsonNode> attachments, MessageMetadata metadata, String parentId) {
+        this(content, attachments, metadata, parentId, null, null);
+    }
 }
