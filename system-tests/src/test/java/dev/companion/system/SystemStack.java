@@ -24,7 +24,11 @@ public final class SystemStack implements BeforeAllCallback, ParameterResolver {
     static final Map<String, String> TEST_ENV = new HashMap<>(Map.of(
             // every test user logs in from 127.0.0.1: the per-IP /auth/* limit (10 per 5 min) would stop the suite
             "RATE_LIMIT_AUTH", "100000",
-            "WS_PING_INTERVAL", "2s"));
+            "WS_PING_INTERVAL", "2s",
+            // the operator's one-time admin setup token: LimitsIT makes its admin with it
+            "COMPANION_AUTH_ADMIN_SETUP_TOKEN", SystemStack.ADMIN_SETUP_TOKEN));
+
+    static final String ADMIN_SETUP_TOKEN = "system-tests-admin-setup-token-0123456789";
 
     private static LocalStack stack;
     private static Exception startFailure;
