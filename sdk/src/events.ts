@@ -63,9 +63,26 @@ export interface DownloadFailedEvent {
   error?: { code: string; message: string };
 }
 
+/** One quota of GET /v1/user/limits (seed 001's limits_progress); resetAt is null while no window is open. */
+export interface UserLimit {
+  feature: string;
+  remaining: number;
+  total: number;
+  resetAt: string | null;
+}
+
 export interface ConnectionReadyEvent {
   type: 'connection.ready';
   sessionId: string;
+  expiresAt?: string;
+  /** The quotas at connect time (absent when the gateway's rate-limit store could not be read). */
+  limits?: UserLimit[];
+}
+
+/** A quota moved by more than 10 % of its total: the whole array again. */
+export interface LimitsUpdatedEvent {
+  type: 'limits.updated';
+  limits: UserLimit[];
 }
 
 export interface PingEvent {
@@ -94,6 +111,7 @@ export interface EventMap {
   'download.ready': DownloadReadyEvent;
   'download.failed': DownloadFailedEvent;
   'connection.ready': ConnectionReadyEvent;
+  'limits.updated': LimitsUpdatedEvent;
   ping: PingEvent;
   error: SocketErrorEvent;
   /** The socket's state changed. */
@@ -103,6 +121,7 @@ export interface EventMap {
 }
 
 export type ServerEvent =
+  | LimitsUpdatedEvent
   | MessageChunkEvent
   | MessageCompleteEvent
   | MessageErrorEvent

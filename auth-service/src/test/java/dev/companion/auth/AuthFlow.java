@@ -16,7 +16,11 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-/** Drives the extension's login over HTTP the way a browser does: authorize page, form post, redirect, token. */
+/**
+ * Drives the extension's login over HTTP the way a browser does: authorize page, form post, redirect, token.
+ * Carries the module's {@link FreeHttpPort} (test resources apply to every test class).
+ */
+@io.quarkus.test.common.QuarkusTestResource(FreeHttpPort.class)
 final class AuthFlow {
 
     static final String CLIENT = "companion-extension";

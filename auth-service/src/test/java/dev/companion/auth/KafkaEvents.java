@@ -40,6 +40,31 @@ final class KafkaEvents {
         }
     }
 
+    /**
+     * True when consumer group {@code group} has committed every partition of {@code topics} up to its
+     * end: every record sent before this call was processed (the condition to wait on instead of a pause).
+     */
+    static boolean consumedAll(String group, String... topics) throws Exception {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap());
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
+            var described = admin.describeTopics(List.of(topics)).allTopicNames().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            java.util.Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+            described.forEach((name, d) -> d.partitions().forEach(part -> latest.put(
+                    new org.apache.kafka.common.TopicPartition(name, part.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest())));
+            var ends = admin.listOffsets(latest).all().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            for (var e : ends.entrySet()) {
+                long end = e.getValue().offset();
+                var c = committed.get(e.getKey());
+                if (end > 0 && (c == null || c.offset() < end)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
     /** Reads {@code topic} from the start until an event matching {@code match} shows up (or the timeout). */
     static List<JsonNode> await(String topic, Predicate<JsonNode> match, Duration timeout) throws Exception {
         List<JsonNode> found = new ArrayList<>();

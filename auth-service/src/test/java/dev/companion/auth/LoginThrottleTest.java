@@ -53,7 +53,7 @@ class LoginThrottleTest {
             List<Callable<Integer>> guesses = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
                 String body = form + "&password=" + URLEncoder.encode("wrong guess " + i, StandardCharsets.UTF_8);
-                guesses.add(() -> http.send(HttpRequest.newBuilder(URI.create("http://localhost:18181/v1/auth/authorize"))
+                guesses.add(() -> http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + io.restassured.RestAssured.port + "/v1/auth/authorize"))
                         .header("Content-Type", "application/x-www-form-urlencoded")
                         .header("X-Forwarded-For", "192.0.2.77")
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding()).statusCode());

@@ -22,6 +22,9 @@ import static org.junit.jupiter.api.Assertions.*;
 @QuarkusTestResource(value = LocalInfraResource.class, initArgs = {@ResourceArg(name = "database", value = "companion_auth"), @ResourceArg(name = "redis", value = "true")})
 class RegistrationTest {
 
+    @jakarta.inject.Inject
+    MovableClock clock;
+
     @Test
     void registerAnswersTheProfileAndPublishesUserRegistered() throws Exception {
         String email = newEmail("Reg");
@@ -87,7 +90,7 @@ class RegistrationTest {
         assertEquals(429, throttled.statusCode());
         assertNotNull(throttled.header("Retry-After"));
         assertNull(throttled.header("Location"));
-        Thread.sleep(2100);
+        clock.advance(Duration.ofMillis(2100));
         // the fourth failure doubles the wait: no lock, no 15 minutes
         assertEquals(401, login(email, "wrong once more", CLIENT, REDIRECT, "s", Pkce.create()).statusCode());
         Response doubled = login(email, PASSWORD, CLIENT, REDIRECT, "s", Pkce.create());
@@ -104,7 +107,7 @@ class RegistrationTest {
         for (int i = 0; i < 3; i++) {
             login(email, "wrong password", CLIENT, REDIRECT, "s", Pkce.create());
         }
-        Thread.sleep(2100);
+        clock.advance(Duration.ofMillis(2100));
         assertEquals(302, login(email, PASSWORD, CLIENT, REDIRECT, "s", Pkce.create()).statusCode());
         // counter is back to zero: a single failure is not throttled
         assertEquals(401, login(email, "wrong", CLIENT, REDIRECT, "s", Pkce.create()).statusCode());

@@ -71,7 +71,8 @@ class UsageEventsTest {
         Event marker = event("chat.events", "chat_m", "chat.created", userId, "{\"id\":\"chat_m\"}");
         KafkaEvents.send(marker.topic(), marker.key(), marker.json());
         awaitUsage(t.accessToken(), 2, 3, 3);
-        Thread.sleep(500);
+        // every partition of the three topics consumed past the replay
+        await().atMost(Duration.ofSeconds(30)).until(() -> KafkaEvents.consumedAll("auth-service", "project.events", "chat.events", "image.events"));
         given().header("Authorization", bearer(t.accessToken())).when().get("/v1/user/profile")
                 .then().statusCode(200).body("data.usage.projects", is(2)).body("data.usage.chats", is(3)).body("data.usage.images", is(3));
     }

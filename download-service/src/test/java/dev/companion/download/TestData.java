@@ -271,20 +271,8 @@ final class TestData {
     }
 
     static <T> T until(Supplier<T> probe, Duration timeout) {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < end) {
-            T v = probe.get();
-            if (v != null) {
-                return v;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        throw new AssertionError("timed out");
+        return org.awaitility.Awaitility.await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
+                .until(probe::get, java.util.Objects::nonNull);
     }
 
     static ConsumerRecord<String, String> find(KafkaConsumer<String, String> consumer, String contains, Duration timeout) {

@@ -27,6 +27,9 @@ import static org.junit.jupiter.api.Assertions.*;
 @QuarkusTestResource(FakeOpenAiResource.class)
 class QueueAndProvidersTest {
 
+    @jakarta.inject.Inject
+    dev.companion.image.events.ImageWorkers workers;
+
     @BeforeAll
     static void log() {
         startEventLog();
@@ -60,7 +63,9 @@ class QueueAndProvidersTest {
         // the cancelled job's message was delivered too, and skipped: no images, still cancelled
         await().atMost(10, TimeUnit.SECONDS).until(() -> queryLong(
                 "SELECT count(*) FROM image_generation WHERE status = 'queued' AND seq < (SELECT seq FROM image_generation WHERE id = ?)", queued) == 0);
-        Thread.sleep(1000);
+        // and it stays cancelled
+        await().during(1, TimeUnit.SECONDS).atMost(5, TimeUnit.SECONDS)
+                .until(() -> "cancelled".equals(queryString("SELECT status FROM image_generation WHERE id = ?", queued)));
         JsonPath after = status(token, queued);
         assertEquals("cancelled", after.getString("data.status"));
         assertNull(after.get("data.images"));
@@ -77,8 +82,8 @@ class QueueAndProvidersTest {
                 .getString("data.id");
         await().atMost(30, TimeUnit.SECONDS).until(() -> "processing".equals(queryString("SELECT status FROM image_generation WHERE id = ?", id)));
         given().auth().oauth2(token).delete("/v1/images/generate/" + id).then().statusCode(200).body("data.status", is("cancelled"));
-        // the worker notices at its next heartbeat and stops before drawing all three images (3 × 4 s at the fake)
-        Thread.sleep(9000);
+        // the worker notices at its next heartbeat and lets go of the job before drawing all three images (3 × 4 s at the fake)
+        await().atMost(15, TimeUnit.SECONDS).until(() -> workers.workers().stream().noneMatch(w -> id.equals(w.currentJob())));
         assertEquals("cancelled", status(token, id).getString("data.status"));
         assertEquals(0, queryLong("SELECT count(*) FROM image WHERE generation_id = ?", id));
         assertTrue(events(id, "image.complete").isEmpty());

@@ -38,13 +38,34 @@ class WorkerTakeoverTest {
         startEventLog();
     }
 
+    /** The workers' group is stable and each of {@code clientIds} holds at least one partition. */
+    private static boolean groupSettled(String... clientIds) throws Exception {
+        java.util.Properties props = new java.util.Properties();
+        props.put("bootstrap.servers", bootstrap());
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(props)) {
+            String group = org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("companion.image.worker.group-id", String.class);
+            var description = admin.describeConsumerGroups(List.of(group)).all().get(10, TimeUnit.SECONDS).get(group);
+            if (description.groupState() != org.apache.kafka.common.GroupState.STABLE) {
+                return false;
+            }
+            for (String clientId : clientIds) {
+                boolean assigned = description.members().stream()
+                        .anyMatch(m -> m.clientId().equals(clientId) && !m.assignment().topicPartitions().isEmpty());
+                if (!assigned) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
     @Test
     void jobsSpreadAndAKilledWorkersJobCompletesOnceElsewhere() throws Exception {
         List<ImageJobWorker> live = workers.workers().stream().filter(ImageJobWorker::alive).toList();
         ImageJobWorker second = live.size() >= 2 ? live.get(1) : workers.startWorker();
         ImageJobWorker first = live.get(0);
-        // wait for the group to settle with both members (each gets partitions)
-        Thread.sleep(4000);
+        // the group has settled with both members, each holding partitions
+        await().atMost(30, TimeUnit.SECONDS).until(() -> groupSettled(first.workerId(), second.workerId()));
 
         int before1 = first.completedJobs();
         int before2 = second.completedJobs();
@@ -78,8 +99,8 @@ class WorkerTakeoverTest {
         assertEquals(2, queryLong("SELECT attempts FROM image_generation WHERE id = ?", id));
         assertEquals(survivor.workerId(), queryString("SELECT worker_id FROM image_generation WHERE id = ?", id));
         await().atMost(10, TimeUnit.SECONDS).until(() -> events(id, "image.complete").size() == 1);
-        Thread.sleep(2000);
-        assertEquals(1, events(id, "image.complete").size());
+        // and stays one: room for a duplicate delivery to show up
+        await().during(2, TimeUnit.SECONDS).atMost(5, TimeUnit.SECONDS).until(() -> events(id, "image.complete").size() == 1);
         assertTrue(survivor.alive());
         // the job was re-queued by the lease sweeper: a second image.requested for the same generation
         assertTrue(jobs(id).size() >= 2);

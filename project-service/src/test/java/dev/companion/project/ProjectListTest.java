@@ -98,11 +98,11 @@ class ProjectListTest {
     void sortIsWhitelistedAndOrdered() throws InterruptedException {
         TestUsers u = TestUsers.fresh();
         String b = ProjectApiTest.create(u, "beta", null, List.of());
-        Thread.sleep(5);
+        Ticks.nextMillisecond();
         String a = ProjectApiTest.create(u, "Alpha", null, List.of());
-        Thread.sleep(5);
+        Ticks.nextMillisecond();
         String c = ProjectApiTest.create(u, "Charlie", null, List.of());
-        Thread.sleep(5);
+        Ticks.nextMillisecond();
         u.api().body("{\"description\":\"touched\"}").put("/v1/projects/" + b).then().statusCode(200);
         sorted(u, "name", "asc").body("data.projects.id", contains(a, b, c));
         sorted(u, "name", "desc").body("data.projects.id", contains(c, b, a));

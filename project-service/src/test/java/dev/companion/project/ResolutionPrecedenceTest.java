@@ -94,12 +94,12 @@ class ResolutionPrecedenceTest {
     void insideALayerTheOlderSetComesFirst() throws InterruptedException {
         TestUsers u = TestUsers.fresh();
         String first = create(u, "global", null, null, "append", new Content("First role", "First style", List.of("a"), List.of()));
-        Thread.sleep(5);
+        Ticks.nextMillisecond();
         String second = create(u, "global", null, null, "append", new Content("Second role", null, List.of("b", "a"), List.of()));
         JsonPath answer = u.api().get("/v1/instructions/effective").then().statusCode(200).extract().jsonPath();
         assertEquals(List.of(first, second), answer.getList("data.layers.id"));
         assertEquals("Second role\n\nStyle: First style\n\nConstraints:\n- a\n- b", answer.getString("data.systemPrompt"));
-        Thread.sleep(5);
+        Ticks.nextMillisecond();
         create(u, "global", null, null, "override", new Content(null, null, List.of("only this"), List.of()));
         answer = u.api().get("/v1/instructions/effective").then().statusCode(200).extract().jsonPath();
         assertEquals(List.of(true, true, false), answer.getList("data.layers.overridden"));

@@ -24,22 +24,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AgentsIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
-    /** Given to auth-service by {@link SystemStack}: this class makes the first admin, to mint API tokens. */
-    static final String ADMIN_SETUP_TOKEN = "agents-it-admin-setup-7f3c9a1e5b2d4c6f8a0b";
-    private static Login.User admin;
-
-    /** The system's first admin (one per stack: the setup token works once). */
-    private static synchronized Login.User admin(ApiClient anonymous) {
-        if (admin == null) {
-            Login.User user = Login.newUser(anonymous, "agents-admin");
-            ApiClient.Result setup = user.api().post("/v1/auth/admin-setup", Map.of("token", ADMIN_SETUP_TOKEN));
-            assertEquals(200, setup.status(), setup.raw());
-            JsonNode tokens = Login.browserLogin(anonymous, user.email(), Login.PASSWORD);
-            String access = tokens.path("access_token").asText();
-            admin = new Login.User(user.id(), user.email(), access, tokens.path("refresh_token").asText(), anonymous.withToken(access));
-        }
-        return admin;
-    }
 
     /** A scripted agent: connected, authenticated and registered. */
     private static EventSocket agent(Login.User user, String name) {
@@ -249,7 +233,7 @@ class AgentsIT {
     void theOpenAiNpmClientTalksToCompanionWithAnApiTokenAndTheTokenIsRevocable(ApiClient anonymous) throws Exception {
         Login.User alice = Login.newUser(anonymous, "openai");
         Login.User bob = Login.newUser(anonymous, "openai-bob");
-        Login.User root = admin(anonymous);
+        Login.User root = Admins.of(anonymous);
         ApiClient.Result minted = root.api().post("/v1/admin/users/" + alice.id() + "/tokens", Map.of("name", "openai tool"));
         assertEquals(201, minted.status(), minted.raw());
         String secret = minted.data().path("token").asText();

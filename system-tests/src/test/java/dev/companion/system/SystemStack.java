@@ -25,8 +25,9 @@ public final class SystemStack implements BeforeAllCallback, ParameterResolver {
             // every test user logs in from 127.0.0.1: the per-IP /auth/* limit (10 per 5 min) would stop the suite
             "RATE_LIMIT_AUTH", "100000",
             "WS_PING_INTERVAL", "2s",
-            // AgentsIT becomes the first admin to mint an API token; a deleted one stops working at once
-            "COMPANION_AUTH_ADMIN_SETUP_TOKEN", AgentsIT.ADMIN_SETUP_TOKEN,
+            // the operator's one-time admin setup token: Admins makes the stack's one admin with it
+            "COMPANION_AUTH_ADMIN_SETUP_TOKEN", Admins.SETUP_TOKEN,
+            // a deleted API token stops working at once (AgentsIT)
             "COMPANION_GATEWAY_API_KEY_CACHE_TTL", "0s"));
 
     private static LocalStack stack;

@@ -52,6 +52,10 @@ public class AdminResource {
     public record RolesRequest(@NotNull @Size(min = 1, max = 2) java.util.Set<@NotNull @Pattern(regexp = "user|admin") String> roles) {
     }
 
+    /** {@code PUT /v1/admin/users/{id}/plan}: {@code free} or {@code pro}. */
+    public record PlanRequest(@NotNull @Pattern(regexp = "free|pro") String plan) {
+    }
+
     /** One audit entry as admins see it. */
     public record AuditEntryResponse(String id, String actorId, String action, String targetType, String targetId,
                                      String details, String requestId, java.time.Instant createdAt) {
@@ -118,6 +122,18 @@ public class AdminResource {
         }
         return users.setRoles(jwt.getSubject(), userId, request.roles())
                 .map(u -> ApiResponse.ok(AdminUserResponse.of(u), "Roles updated"));
+    }
+
+    /**
+     * Sets the user's plan; audited; it reaches the gateway's rate limits (the plan multiplier) in the
+     * {@code plan} claim of the user's next access token.
+     */
+    @PUT
+    @Path("/users/{userId}/plan")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<ApiResponse<AdminUserResponse>> setPlan(@RestPath String userId, @Valid @NotNull PlanRequest request) {
+        return users.setPlan(jwt.getSubject(), userId, request.plan())
+                .map(u -> ApiResponse.ok(AdminUserResponse.of(u), "Plan updated; it applies from the user's next access token"));
     }
 
     /** The audit trail, newest first: who did what to whom, when. */

@@ -21,6 +21,7 @@ public class AdminAuditLog {
 
     public static final String ADMIN_SETUP = "admin.setup";
     public static final String ROLES_CHANGED = "user.roles";
+    public static final String PLAN_CHANGED = "user.plan";
     public static final String API_TOKEN_CREATED = "api_token.create";
     public static final String API_TOKEN_DELETED = "api_token.delete";
     public static final String KEY_ROTATED = "signing_key.rotate";

@@ -51,9 +51,11 @@ public class LoginThrottle {
     private final Pool pool;
     private final Vertx vertx;
     private final AuthConfig.Login config;
+    private final java.time.Clock clock;
     private long cleanupTimer = -1;
 
-    public LoginThrottle(Pool pool, Vertx vertx, AuthConfig config) {
+    public LoginThrottle(Pool pool, Vertx vertx, AuthConfig config, java.time.Clock clock) {
+        this.clock = clock;
         this.pool = pool;
         this.vertx = vertx;
         this.config = config.login();
@@ -80,7 +82,7 @@ public class LoginThrottle {
         TreeMap<String, Key> keys = new TreeMap<>(Map.of(accountAddress.name(), accountAddress, account.name(), account, ip.name(), ip));
         String[] names = keys.keySet().toArray(new String[0]);
         return pool.withTransaction(conn -> lock(conn, names).flatMap(states -> {
-            Instant now = Instant.now();
+            Instant now = clock.instant();
             Duration wait = Duration.ZERO;
             for (State s : states.values()) {
                 if (s.blockedUntil() != null && s.blockedUntil().isAfter(now)) {
@@ -106,7 +108,7 @@ public class LoginThrottle {
 
     /** The password was right: the account's streaks end, and the address gets its reserved guess back. */
     public Uni<Void> succeeded(String normalizedEmail, String address) {
-        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        OffsetDateTime now = OffsetDateTime.now(clock.withZone(ZoneOffset.UTC));
         String[] reset = {accountAddressKey(normalizedEmail, address), accountKey(normalizedEmail)};
         return pool.withTransaction(conn -> conn
                 .preparedQuery("UPDATE login_throttle SET failures = 0, blocked_until = NULL, updated_at = $2 WHERE throttle_key = ANY($1)")
@@ -117,7 +119,7 @@ public class LoginThrottle {
     }
 
     private Uni<Map<String, State>> lock(SqlConnection conn, String[] names) {
-        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        OffsetDateTime now = OffsetDateTime.now(clock.withZone(ZoneOffset.UTC));
         return conn.preparedQuery("INSERT INTO login_throttle (throttle_key, failures, updated_at) "
                         + "SELECT k, 0, $2 FROM unnest($1::varchar[]) AS k ORDER BY k ON CONFLICT (throttle_key) DO NOTHING")
                 .execute(Tuple.of(names, now))
@@ -126,11 +128,11 @@ public class LoginThrottle {
                         .execute(Tuple.of((Object) names)))
                 .map(rows -> {
                     Map<String, State> out = new HashMap<>();
-                    Instant forgetBefore = Instant.now().minus(config.forgetAfter());
+                    Instant forgetBefore = clock.instant().minus(config.forgetAfter());
                     for (Row row : rows) {
                         OffsetDateTime blocked = row.getOffsetDateTime("blocked_until");
                         Instant updated = row.getOffsetDateTime("updated_at").toInstant();
-                        boolean forgotten = updated.isBefore(forgetBefore) && (blocked == null || blocked.toInstant().isBefore(Instant.now()));
+                        boolean forgotten = updated.isBefore(forgetBefore) && (blocked == null || blocked.toInstant().isBefore(clock.instant()));
                         out.put(row.getString("throttle_key"), forgotten ? new State(0, null)
                                 : new State(row.getInteger("failures"), blocked == null ? null : blocked.toInstant()));
                     }
@@ -157,7 +159,7 @@ public class LoginThrottle {
         long every = Math.max(60_000, config.forgetAfter().toMillis() / 4);
         cleanupTimer = vertx.setPeriodic(every, id -> pool
                 .preparedQuery("DELETE FROM login_throttle WHERE updated_at < $1 AND (blocked_until IS NULL OR blocked_until < $2)")
-                .execute(Tuple.of(OffsetDateTime.now(ZoneOffset.UTC).minus(config.forgetAfter()), OffsetDateTime.now(ZoneOffset.UTC)))
+                .execute(Tuple.of(OffsetDateTime.now(clock.withZone(ZoneOffset.UTC)).minus(config.forgetAfter()), OffsetDateTime.now(clock.withZone(ZoneOffset.UTC))))
                 .subscribe().with(r -> LOG.debugf("forgot %d login throttle rows", r.rowCount()),
                         e -> LOG.warnf("login throttle cleanup failed: %s", e.toString())));
     }

@@ -168,6 +168,26 @@ public class UserService {
                 }));
     }
 
+    /**
+     * An admin sets a user's plan ({@code free} or {@code pro}), audited in the same transaction; emits
+     * {@code user.updated}. The plan is the {@code plan} claim of the user's access tokens, so it reaches
+     * the gateway's rate limits (the plan multiplier) with the user's next token (refresh or login).
+     */
+    public Uni<User> setPlan(String actorId, String userId, String plan) {
+        return Panache.withTransaction(() -> users.findById(userId)
+                .onItem().ifNull().failWith(() -> ApiException.notFound("User", userId))
+                .flatMap(user -> {
+                    String before = user.plan;
+                    if (plan.equals(before)) {
+                        return Uni.createFrom().item(user);
+                    }
+                    user.plan = plan;
+                    user.updatedAt = Instant.now();
+                    return audit.record(actorId, AdminAuditLog.PLAN_CHANGED, "user", user.id, before + " -> " + plan)
+                            .flatMap(v -> publish(UserUpdated.TYPE, user)).replaceWith(user);
+                }));
+    }
+
     /** Makes the holder of the setup token an admin (in the caller's transaction); emits {@code user.updated}. */
     Uni<User> promoteFirstAdmin(String userId) {
         return users.findById(userId)

@@ -82,15 +82,15 @@ class OutboxKafkaOutageTest {
             }
             assertEquals(null, write("rolled-back", true));
             // the relay keeps trying; nothing can leave while the broker is down
-            Thread.sleep(3000);
-            assertEquals(5, unsent(), "rows wait in the outbox");
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> unsent() == 5);
         } finally {
             InfraControl.startKafka();
         }
         written.add(write("after-1", false));
 
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> seenNoteIds(written).size() >= written.size());
-        Thread.sleep(2000); // room for any duplicate delivery to show up
+        // room for any duplicate delivery to show up: the set stays exactly the writes
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> written.equals(seenNoteIds(written)));
         assertEquals(written, seenNoteIds(written), "each event applied exactly once, in write order");
         assertEquals(0, unsent());
 

@@ -146,5 +146,12 @@ public interface GatewayConfig {
         /** How long before its token expires a socket is sent {@code token.expiring}. */
         @WithDefault("60s")
         Duration expiryWarning();
+
+        /**
+         * How often each socket's limits are read again, so {@code limits.updated} also follows requests
+         * counted by other replicas and windows that ended (this replica's own requests trigger it at once).
+         */
+        @WithDefault("30s")
+        Duration limitsRefreshInterval();
     }
 }

@@ -44,6 +44,15 @@ public class InMemoryRateLimitStore implements RateLimitStore {
         return new Hit(w.count(), w.endsAt() - now);
     }
 
+    @Override
+    public Uni<java.util.List<Hit>> peek(java.util.List<String> keys) {
+        long now = clock.getAsLong();
+        return Uni.createFrom().item(keys.stream().map(key -> {
+            Window w = windows.get(key);
+            return w == null || w.endsAt() <= now ? new Hit(0, -1) : new Hit(w.count(), w.endsAt() - now);
+        }).toList());
+    }
+
     private record Window(long endsAt, long count) {
     }
 }

@@ -40,7 +40,7 @@ public class RateLimiter {
     public Uni<RateLimitDecision> check(String path, String userId, String plan, String clientIp) {
         RateLimitConfig.Rule rule = ruleFor(path);
         boolean perIp = rule.per() == RateLimitConfig.Subject.ip || userId == null;
-        String key = rule.name() + ":" + (perIp ? "ip:" + clientIp : "user:" + userId);
+        String key = key(rule, userId, clientIp);
         long limit = perIp ? rule.limit() : limitFor(rule, plan);
         return store.hit(key, rule.window()).map(hit -> {
             long resetAfterMillis = Math.max(0, hit.resetAfterMillis());
@@ -48,6 +48,33 @@ public class RateLimiter {
             long resetEpoch = (System.currentTimeMillis() + resetAfterMillis + 999) / 1000;
             return new RateLimitDecision(hit.count() <= limit, limit, Math.max(0, limit - hit.count()), resetEpoch, resetAfter);
         });
+    }
+
+    /**
+     * Every rule as the user stands against it, read (not counted) from the same store the requests
+     * count in, so every replica answers the same: per-user rules with the plan's limit, per-IP rules
+     * ({@code auth}) for {@code clientIp}.
+     */
+    public Uni<java.util.List<UserLimit>> limits(String userId, String plan, String clientIp) {
+        java.util.List<String> keys = rules.stream().map(r -> key(r.rule(), userId, clientIp)).toList();
+        return store.peek(keys).map(hits -> {
+            long now = System.currentTimeMillis();
+            java.util.List<UserLimit> out = new java.util.ArrayList<>(rules.size());
+            for (int i = 0; i < rules.size(); i++) {
+                RateLimitConfig.Rule rule = rules.get(i).rule();
+                RateLimitStore.Hit hit = hits.get(i);
+                long total = rule.per() == RateLimitConfig.Subject.ip ? rule.limit() : limitFor(rule, plan);
+                String resetAt = hit.resetAfterMillis() < 0 ? null
+                        : java.time.Instant.ofEpochMilli(now + hit.resetAfterMillis()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+                out.add(new UserLimit(rule.name(), Math.max(0, total - hit.count()), total, resetAt));
+            }
+            return out;
+        });
+    }
+
+    private static String key(RateLimitConfig.Rule rule, String userId, String clientIp) {
+        boolean perIp = rule.per() == RateLimitConfig.Subject.ip || userId == null;
+        return rule.name() + ":" + (perIp ? "ip:" + clientIp : "user:" + userId);
     }
 
     long limitFor(RateLimitConfig.Rule rule, String plan) {

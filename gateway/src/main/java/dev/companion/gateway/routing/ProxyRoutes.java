@@ -1,6 +1,9 @@
 package dev.companion.gateway.routing;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.companion.common.api.ErrorCode;
+import dev.companion.common.api.ErrorResponse;
 import dev.companion.common.web.RequestIds;
 import dev.companion.common.web.Traces;
 import dev.companion.gateway.ratelimit.RateLimitDecision;
@@ -9,6 +12,7 @@ import dev.companion.gateway.security.ApiKeyExchange;
 import dev.companion.gateway.security.RevocationList;
 import dev.companion.gateway.security.TokenVerifier;
 import dev.companion.gateway.security.VerifiedToken;
+import dev.companion.gateway.ws.SocketLimits;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -40,8 +44,12 @@ import java.util.regex.Pattern;
 public class ProxyRoutes {
 
     public static final String REQUEST_ID = "companion.requestId";
+    /** The verified token of the exchange (absent on public paths). */
+    static final String TOKEN = "companion.token";
     /** Canonical paths the gateway proxies (or answers: {@code /v1/health}, {@code /v1/ws}). */
     private static final Pattern PROXIED = Pattern.compile("^/(v1|\\.well-known)(/.*)?$");
+    /** Answered by the gateway from its rate-limit store ({@link #answerLimits}), not forwarded. */
+    private static final Pattern LIMITS = Pattern.compile("^/v1/user/limits/?$");
     private static final Logger LOG = Logger.getLogger(ProxyRoutes.class);
 
     private final RouteTable routes;
@@ -52,9 +60,14 @@ public class ProxyRoutes {
     private final RevocationList revocations;
     private final WebSocketRelay webSockets;
     private final ApiKeyExchange apiKeys;
+    private final SocketLimits socketLimits;
+    private final ObjectMapper mapper;
 
     public ProxyRoutes(RouteTable routes, TokenVerifier tokens, RateLimiter rateLimiter, Forwarder forwarder, ErrorReplies errors,
-                       RevocationList revocations, WebSocketRelay webSockets, ApiKeyExchange apiKeys) {
+                       RevocationList revocations, WebSocketRelay webSockets, ApiKeyExchange apiKeys, SocketLimits socketLimits,
+                       ObjectMapper mapper) {
+        this.socketLimits = socketLimits;
+        this.mapper = mapper;
         this.revocations = revocations;
         this.webSockets = webSockets;
         this.apiKeys = apiKeys;
@@ -146,9 +159,17 @@ public class ProxyRoutes {
     }
 
     private void limit(RoutingContext ctx, VerifiedToken token, boolean health, Optional<Upstream> upstream, String path, Context context) {
+        if (token != null) {
+            ctx.put(TOKEN, token);
+        }
         rateLimiter.check(path, token == null ? null : token.userId(), token == null ? null : token.plan(), clientIp(ctx.request()))
                 .subscribe().with(
-                        decision -> context.runOnContext(v -> admit(ctx, decision, health, upstream, path)),
+                        decision -> context.runOnContext(v -> {
+                            if (token != null) {
+                                socketLimits.counted(token.userId(), rateLimiter.ruleFor(path).name(), decision.remaining(), decision.limit());
+                            }
+                            admit(ctx, decision, health, upstream, path);
+                        }),
                         failure -> context.runOnContext(v -> {
                             // the shared store is down: serve rather than refuse everyone
                             LOG.warnf("rate-limit store unavailable, request %s admitted: %s", ctx.get(REQUEST_ID), failure.toString());
@@ -183,6 +204,10 @@ public class ProxyRoutes {
             ctx.next();
             return;
         }
+        if (LIMITS.matcher(path).matches()) {
+            answerLimits(ctx);
+            return;
+        }
         if (!acceptableContentType(request)) {
             // the body stays unread: the connection cannot be reused
             ctx.response().putHeader("Connection", "close");
@@ -192,6 +217,35 @@ public class ProxyRoutes {
         }
         // the service sees exactly the path the gateway judged
         forwarder.forward(ctx, upstream.orElseThrow(), withQuery(path, request.query()));
+    }
+
+    /**
+     * {@code GET /v1/user/limits}: every rate-limit rule as the caller stands against it, read from the
+     * store the gateway counts in (exact across replicas). Only GET exists.
+     */
+    private void answerLimits(RoutingContext ctx) {
+        if (ctx.request().method() != HttpMethod.GET) {
+            errors.send(ctx, ErrorCode.NOT_FOUND, "Resource not found", Map.of("path", "/v1/user/limits", "method", ctx.request().method().name()));
+            return;
+        }
+        VerifiedToken token = ctx.get(TOKEN);
+        Context context = Vertx.currentContext();
+        rateLimiter.limits(token.userId(), token.plan(), clientIp(ctx.request())).subscribe().with(
+                limits -> context.runOnContext(v -> {
+                    if (ctx.response().ended() || ctx.response().closed()) {
+                        return;
+                    }
+                    ObjectNode body = mapper.createObjectNode();
+                    body.put("success", true);
+                    body.set("data", mapper.valueToTree(limits));
+                    body.put("timestamp", ErrorResponse.Timestamps.now());
+                    body.put("requestId", (String) ctx.get(REQUEST_ID));
+                    ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json").end(body.toString());
+                }),
+                failure -> context.runOnContext(v -> {
+                    LOG.warnf("rate-limit store unavailable, limits of request %s not read: %s", ctx.get(REQUEST_ID), failure.toString());
+                    errors.send(ctx, ErrorCode.SERVICE_UNAVAILABLE, "Limits are unavailable right now", Map.of("store", "rate-limit"));
+                }));
     }
 
     /**

@@ -25,7 +25,7 @@ import java.time.Instant;
 /**
  * {@code /v1/ws}: the client authenticates with {@code {"type":"auth","token":…}} (or
  * {@code authenticate}) within the auth timeout, gets {@code connection.ready} with a session id,
- * then receives its events and a periodic {@code ping}. No or bad token: an {@code error} event and
+ * (and its {@code limits}, see {@link SocketLimits}), then receives its events and a periodic {@code ping}. No or bad token: an {@code error} event and
  * close 1008. A further {@code auth} with a newer token of the same user extends the socket
  * ({@code token.renewed}); {@code token.expiring} comes {@code expiry-warning} before the token ends,
  * and the socket is closed when it expires or is revoked ({@link SocketRevocationCheck}). Budgets: a client address holding
@@ -42,9 +42,11 @@ public class EventSocket {
     private final Vertx vertx;
     private final GatewayConfig.Ws config;
     private final RevocationList revocations;
+    private final SocketLimits limits;
 
     public EventSocket(SocketRegistry registry, TokenVerifier tokens, ObjectMapper mapper, Vertx vertx, GatewayConfig config,
-                       RevocationList revocations) {
+                       RevocationList revocations, SocketLimits limits) {
+        this.limits = limits;
         this.revocations = revocations;
         this.registry = registry;
         this.tokens = tokens;
@@ -128,14 +130,17 @@ public class EventSocket {
                     } else if (socket.authenticated()) {
                         renew(socket, verified);
                     } else {
-                        admit(socket, verified);
+                        // the quota meter rides on connection.ready; without the store it comes with the first limits.updated
+                        limits.read(verified, socket.address()).subscribe().with(
+                                read -> admit(socket, verified, read),
+                                failure -> admit(socket, verified, null));
                     }
                 }))
                 .onFailure(e -> socket.closeAfter(error("UNAUTHORIZED", "Invalid or expired token"),
                         new CloseReason(UserSocket.CLOSE_POLICY, "invalid token")));
     }
 
-    private void admit(UserSocket socket, VerifiedToken verified) {
+    private void admit(UserSocket socket, VerifiedToken verified, java.util.List<dev.companion.gateway.ratelimit.UserLimit> startLimits) {
         vertx.cancelTimer(socket.authTimer());
         if (registry.get(socket.connectionId()) == null) {
             return; // closed while its token was being verified
@@ -147,6 +152,10 @@ public class EventSocket {
         ready.put("type", "connection.ready");
         ready.put("sessionId", sessionId);
         ready.put("expiresAt", Instant.ofEpochMilli(verified.expiresAtMillis()).toString());
+        if (startLimits != null) {
+            ready.set("limits", mapper.valueToTree(startLimits));
+            SocketLimits.told(socket, startLimits);
+        }
         socket.offer(ready.toString());
         socket.authenticated(verified, sessionId);
         registry.authenticated(socket, config.maxSocketsPerUser()).ifPresent(oldest -> oldest.closeAfter(

@@ -80,6 +80,12 @@ public class SocketRegistry {
         return socket;
     }
 
+    /** The authenticated sockets of {@code userId} on this replica (empty when it has none). */
+    Set<UserSocket> socketsOf(String userId) {
+        Set<UserSocket> sockets = byUser.get(userId);
+        return sockets == null ? Set.of() : sockets;
+    }
+
     Collection<UserSocket> all() {
         return byConnection.values();
     }

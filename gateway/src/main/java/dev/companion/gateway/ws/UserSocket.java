@@ -39,6 +39,8 @@ final class UserSocket {
     private volatile long warningTimer = -1;
     private volatile VerifiedToken token;
     private volatile long authenticatedAt;
+    /** {@code remaining} per feature as last sent to the client ({@code connection.ready} / {@code limits.updated}). */
+    private volatile java.util.Map<String, Long> limitsSent = java.util.Map.of();
 
     UserSocket(WebSocketConnection connection, String address, int maxQueued) {
         this.connection = connection;
@@ -54,6 +56,14 @@ final class UserSocket {
     /** Order of authentication on this replica (the lowest of a user's is its oldest socket). */
     long authenticatedAt() {
         return authenticatedAt;
+    }
+
+    java.util.Map<String, Long> limitsSent() {
+        return limitsSent;
+    }
+
+    void limitsSent(java.util.Map<String, Long> sent) {
+        this.limitsSent = sent;
     }
 
     String connectionId() {
