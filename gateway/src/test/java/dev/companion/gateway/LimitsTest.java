@@ -64,7 +64,7 @@ class LimitsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> FEATURES = List.of("auth", "chat-messages", "projects", "images-generate",
-            "images-analyze", "downloads", "default");
+            "images-analyze", "downloads", "shared-links", "default");
 
     private static Vertx otherVertx;
     private static RedisRateLimitStore otherReplica;
@@ -91,10 +91,11 @@ class LimitsTest {
         assertEquals(FEATURES, body.getList("data.feature"));
         Map<String, Integer> totals = byFeature(body, "total");
         assertEquals(Map.of("auth", 10, "chat-messages", 50, "projects", 100, "images-generate", 10,
-                "images-analyze", 3, "downloads", 100, "default", 1000), totals);
+                "images-analyze", 3, "downloads", 100, "shared-links", 60, "default", 1000), totals);
         Map<String, Integer> remaining = byFeature(body, "remaining");
         for (String f : FEATURES) {
-            if (!f.equals("default") && !f.equals("auth")) {
+            // per-IP rules (auth, shared-links) count every test of this JVM; the catch-all counts this request
+            if (!f.equals("default") && !f.equals("auth") && !f.equals("shared-links")) {
                 assertEquals(totals.get(f), remaining.get(f), f);
                 assertNull(entry(body, f).get("resetAt"), f + " has no open window");
             }
@@ -137,6 +138,7 @@ class LimitsTest {
         assertEquals(15, totals.get("images-analyze"));
         assertEquals(5000, totals.get("default"));
         assertEquals(10, totals.get("auth"));
+        assertEquals(60, totals.get("shared-links"));
     }
 
     @Test

@@ -40,7 +40,7 @@ class LimitsIT {
         Login.User alice = Login.newUser(api, "limits-a");
         Login.User bob = Login.newUser(api, "limits-b");
         Map<String, JsonNode> start = limits(alice.api());
-        assertEquals(List.of("auth", "chat-messages", "projects", "images-generate", "images-analyze", "downloads", "default"),
+        assertEquals(List.of("auth", "chat-messages", "projects", "images-generate", "images-analyze", "downloads", "shared-links", "default"),
                 alice.api().get("/v1/user/limits").data().findValuesAsText("feature"));
         long projects = start.get("projects").path("remaining").asLong();
         assertEquals(start.get("projects").path("total").asLong(), projects, "nothing used yet");
@@ -63,7 +63,7 @@ class LimitsIT {
         try (EventSocket socket = user.api().connect()) {
             JsonNode ready = socket.ofType("connection.ready").get(0);
             Map<String, JsonNode> start = byFeature(ready.path("limits"));
-            assertEquals(7, start.size(), ready.toString());
+            assertEquals(8, start.size(), ready.toString());
             long total = start.get("images-generate").path("total").asLong();
             assertEquals(total, start.get("images-generate").path("remaining").asLong());
             // every request counts, a refused one too: two of ten generations is a move of 20 %
@@ -73,7 +73,7 @@ class LimitsIT {
             }
             JsonNode updated = socket.await(m -> "limits.updated".equals(m.path("type").asText())
                     && byFeature(m.path("limits")).get("images-generate").path("remaining").asLong() == total - moves, Duration.ofSeconds(10));
-            assertEquals(7, updated.path("limits").size());
+            assertEquals(8, updated.path("limits").size());
         }
     }
 
