@@ -64,6 +64,8 @@ class AttachmentsTest {
         assertEquals(32, descriptors.get(2).path("width").asInt());
         assertFalse(descriptors.get(2).has("data"), "the message keeps descriptors, not the payload");
         assertTrue(FakeImageService.authorizations().contains("Bearer " + user.token()), "image-service is asked with the caller's token");
+        assertTrue(FakeImageService.objectHosts().contains(FakeImageService.PUBLIC_HOST),
+                "the original is read through the storage endpoint with the signed Host: " + FakeImageService.objectHosts());
 
         await().atMost(Duration.ofSeconds(20)).until(() -> !FakeOpenAiResource.server().receivedFor("ATT-1").isEmpty());
         JsonNode content = lastUser(FakeOpenAiResource.server().receivedFor("ATT-1").get(0)).path("content");

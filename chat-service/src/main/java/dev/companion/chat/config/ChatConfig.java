@@ -62,6 +62,13 @@ public interface ChatConfig {
         /** The {@code detail} of image parts sent to the provider ({@code auto}, {@code low}, {@code high}). */
         @WithDefault("auto")
         String imageDetail();
+
+        /**
+         * Where chat-service reaches S3 (e.g. {@code http://minio:9000} in compose), when presigned URLs are signed
+         * for a public endpoint it cannot reach: the connection goes here, the signed {@code Host} header stays.
+         * Unset: the presigned URL is read as it is.
+         */
+        Optional<java.net.URI> storageEndpoint();
     }
 
     /** What one request or one user may cost; each refusal is the seed's envelope. */

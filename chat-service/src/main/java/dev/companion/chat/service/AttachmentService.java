@@ -268,6 +268,12 @@ public class AttachmentService {
     /** Reads a presigned original, refusing it past {@code maxBytes}. */
     private Uni<byte[]> fetch(String url, int maxBytes, String field, String imageId) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url).setTimeout(10_000);
+        config.attachments().storageEndpoint().ifPresent(endpoint -> {
+            // the URL is signed for the public endpoint (its Host header stays); the bytes come from where S3 really is
+            boolean tls = "https".equalsIgnoreCase(endpoint.getScheme());
+            int port = endpoint.getPort() > 0 ? endpoint.getPort() : tls ? 443 : 80;
+            options.setServer(io.vertx.core.net.SocketAddress.inetSocketAddress(port, endpoint.getHost())).setSsl(tls);
+        });
         return Uni.createFrom().completionStage(() -> client().request(options)
                         .compose(req -> req.send())
                         .compose(resp -> {

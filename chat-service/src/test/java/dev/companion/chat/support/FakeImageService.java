@@ -36,6 +36,9 @@ public class FakeImageService implements QuarkusTestResourceLifecycleManager {
     private static HttpServer server;
     private static final Map<String, Stored> IMAGES = new ConcurrentHashMap<>();
     private static final List<String> AUTHORIZATIONS = new CopyOnWriteArrayList<>();
+    private static final List<String> OBJECT_HOSTS = new CopyOnWriteArrayList<>();
+    /** The host presigned URLs are signed for (like S3_PUBLIC_ENDPOINT): not reachable, chat-service connects to the storage endpoint. */
+    public static final String PUBLIC_HOST = "storage.public.invalid:9000";
 
     public record Stored(String id, String userId, byte[] bytes, int width, int height) {
     }
@@ -45,6 +48,11 @@ public class FakeImageService implements QuarkusTestResourceLifecycleManager {
         Stored s = new Stored(Ids.newId("img"), userId, png(width, height), width, height);
         IMAGES.put(s.id(), s);
         return s;
+    }
+
+    /** The {@code Host} header of every object read (must stay the signed, public one). */
+    public static List<String> objectHosts() {
+        return List.copyOf(OBJECT_HOSTS);
     }
 
     /** Every {@code Authorization} image-service was asked with. */
@@ -95,6 +103,7 @@ public class FakeImageService implements QuarkusTestResourceLifecycleManager {
         }
         Map<String, String> c = new LinkedHashMap<>();
         c.put("quarkus.rest-client.image-service.url", base());
+        c.put("companion.chat.attachments.storage-endpoint", base());
         c.put("companion.chat.memories.token-budget", "60");
         c.put("companion.chat.attachments.max-text-chars", "1000");
         c.put("companion.chat.attachments.max-image-pixels", "1000000");
@@ -126,7 +135,7 @@ public class FakeImageService implements QuarkusTestResourceLifecycleManager {
             }
             Map<String, Object> view = new LinkedHashMap<>();
             view.put("id", s.id());
-            view.put("url", base() + "/objects/" + s.id() + "?X-Amz-Signature=test");
+            view.put("url", "http://" + PUBLIC_HOST + "/objects/" + s.id() + "?X-Amz-Signature=test");
             view.put("thumbnailUrl", base() + "/objects/" + s.id() + "?thumb");
             view.put("size", s.width() + "x" + s.height());
             view.put("format", "png");
@@ -141,6 +150,7 @@ public class FakeImageService implements QuarkusTestResourceLifecycleManager {
 
     private static void object(HttpExchange ex) throws IOException {
         try (ex) {
+            OBJECT_HOSTS.add(String.valueOf(ex.getRequestHeaders().getFirst("Host")));
             Stored s = IMAGES.get(ex.getRequestURI().getPath().substring("/objects/".length()));
             if (s == null) {
                 ex.sendResponseHeaders(404, -1);
