@@ -81,6 +81,8 @@ class ImageWorkersIT {
         for (int i = 0; i < WORKERS.size(); i++) {
             Map<String, String> env = new java.util.HashMap<>(provider);
             env.put("IMAGE_ROLE", "worker");
+            // the workers log their group membership (joins, assignments, revocations): what a failure here needs
+            env.put("QUARKUS_LOG_CATEGORY__ORG_APACHE_KAFKA_CLIENTS_CONSUMER_INTERNALS__LEVEL", "INFO");
             stack.startExtra(WORKERS.get(i), "image-service", SystemStack.sparePort(i), env);
         }
         stack.awaitReady("image-service", Duration.ofSeconds(180));
@@ -90,23 +92,48 @@ class ImageWorkersIT {
         awaitBothWorkersHavePartitions();
     }
 
-    /** Ready is not yet consuming: wait until the group has settled with partitions on both workers. */
+    /**
+     * Ready is not yet consuming: wait until the group is stable with exactly the two worker processes
+     * (client ids are {@code host-pid-slot}), each holding partitions. A member left by an earlier test's
+     * killed process lingers until its session times out and would otherwise pass for a worker.
+     */
     private static void awaitBothWorkersHavePartitions() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (true) {
+            String group = workerGroup();
+            if (group.startsWith("ok ")) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("image-workers group did not settle on both workers: " + group);
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    /** "ok ..." when the group is stable with exactly one member per worker process, each with partitions; else what it is. */
+    private static String workerGroup() throws Exception {
         java.util.Properties props = new java.util.Properties();
         props.put("bootstrap.servers", stack.infraSettings().kafkaBootstrap());
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(props)) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-            while (true) {
-                var group = admin.describeConsumerGroups(List.of("image-workers")).all().get().get("image-workers");
-                long withPartitions = group.members().stream().filter(m -> !m.assignment().topicPartitions().isEmpty()).count();
-                if (group.members().size() == WORKERS.size() && withPartitions == WORKERS.size()) {
-                    return;
+            var group = admin.describeConsumerGroups(List.of("image-workers")).all().get().get("image-workers");
+            Set<String> holders = new HashSet<>();
+            StringBuilder members = new StringBuilder();
+            for (var m : group.members()) {
+                String process = null;
+                for (String w : WORKERS) {
+                    if (m.clientId().contains("-" + stack.pid(w) + "-")) {
+                        process = w;
+                    }
                 }
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("image-workers group did not settle: " + group);
+                members.append(' ').append(m.clientId()).append('=').append(process).append(m.assignment().topicPartitions());
+                if (process != null && !m.assignment().topicPartitions().isEmpty()) {
+                    holders.add(process);
                 }
-                Thread.sleep(500);
             }
+            boolean ok = String.valueOf(group.groupState()).equalsIgnoreCase("STABLE")
+                    && group.members().size() == WORKERS.size() && holders.equals(new HashSet<>(WORKERS));
+            return (ok ? "ok " : "") + group.groupState() + members;
         }
     }
 
@@ -196,7 +223,7 @@ class ImageWorkersIT {
                 }
             }
         }
-        assertEquals(new HashSet<>(WORKERS), finishers, "both worker processes took jobs");
+        assertEquals(new HashSet<>(WORKERS), finishers, "both worker processes took jobs; group now: " + workerGroup());
 
         try (EventSocket socket = slowUser.api().connect()) {
             String slow = generate(slowUser, "a slow detailed mural", 2);
