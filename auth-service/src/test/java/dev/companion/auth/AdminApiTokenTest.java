@@ -87,6 +87,42 @@ class AdminApiTokenTest {
     }
 
     @Test
+    void deletingAnApiTokenDenylistsTheAccessTokensExchangedFromIt() throws Exception {
+        String admin = adminToken();
+        String userId = register(newEmail("apirevoke"));
+        Response first = given().header("Authorization", bearer(admin)).contentType("application/json")
+                .body(Map.of("name", "agent")).when().post("/v1/admin/users/" + userId + "/tokens");
+        Response second = given().header("Authorization", bearer(admin)).contentType("application/json")
+                .body(Map.of("name", "kept")).when().post("/v1/admin/users/" + userId + "/tokens");
+        String id = first.path("data.id");
+        String secret = first.path("data.token");
+        // two live JWTs of the deleted token (one by the secret alone, scope agent, as an agent gets it), one of the kept token
+        String a = clientCredentials(id, secret).path("access_token");
+        String b = given().contentType("application/x-www-form-urlencoded")
+                .formParams(Map.of("grant_type", "client_credentials", "client_secret", secret, "scope", "agent"))
+                .when().post("/v1/auth/token").then().statusCode(200).extract().path("access_token");
+        String kept = clientCredentials(second.path("data.id"), second.path("data.token")).path("access_token");
+        assertFalse(denylisted(a) || denylisted(b) || denylisted(kept));
+
+        given().header("Authorization", bearer(admin)).when().delete("/v1/admin/users/" + userId + "/tokens/" + id)
+                .then().statusCode(200);
+        assertTrue(denylisted(a), "first JWT denylisted");
+        assertTrue(denylisted(b), "agent JWT denylisted");
+        assertFalse(denylisted(kept), "another token's JWT stays valid");
+        // until the JWT would have expired anyway (900 s), not longer
+        long ttl = redis.pttl("companion:revoked:" + BrowserFlowTest.decode(b, 1).get("jti").asText()).await().indefinitely().toLong();
+        assertTrue(ttl > 0 && ttl <= 900_000, "ttl " + ttl);
+    }
+
+    @jakarta.inject.Inject
+    io.vertx.mutiny.redis.client.RedisAPI redis;
+
+    private boolean denylisted(String token) throws Exception {
+        String jti = BrowserFlowTest.decode(token, 1).get("jti").asText();
+        return redis.exists(List.of("companion:revoked:" + jti)).await().indefinitely().toLong() == 1;
+    }
+
+    @Test
     void nonAdminsAreForbiddenAndBadInputIsValidated() {
         Tokens user = loginNewUser(newEmail("plain"));
         given().header("Authorization", bearer(user.accessToken())).when().get("/v1/admin/users")

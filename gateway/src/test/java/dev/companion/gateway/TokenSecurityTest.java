@@ -165,9 +165,65 @@ class TokenSecurityTest {
         assertEquals(1008, c.closeCode.get(5, TimeUnit.SECONDS));
     }
 
+    @Test
+    void aRelayedAgentSocketClosesWhenItsTokenIsRevokedAndARevokedTokenNeverReachesTheService() throws Exception {
+        String token = TestTokens.withScope(USER, "agent");
+        String auth = "{\"type\":\"auth\",\"token\":\"" + token + "\"}";
+        WebSocketTest.Client c = connect(agents);
+        c.send(auth);
+        // relayed as is: the stand-in chat-service echoes it
+        assertEquals(auth, c.nextOfType("echo", 10).get("text").asText());
+        int closesBefore = UpstreamStandIns.AGENT_CLOSES.size();
+        revoke(token);
+        JsonNode error = c.nextOfType("error", 10);
+        assertEquals("UNAUTHORIZED", error.get("code").asText());
+        assertEquals("Token revoked", error.get("message").asText());
+        assertEquals(1008, c.closeCode.get(5, TimeUnit.SECONDS));
+        // the service's side is closed too (chat-service then drops the agent and fails its prompt)
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> UpstreamStandIns.AGENT_CLOSES.size() > closesBefore);
+        assertEquals((short) 1008, UpstreamStandIns.AGENT_CLOSES.get(UpstreamStandIns.AGENT_CLOSES.size() - 1));
+
+        // a revoked token is refused by the relay: the service never sees it
+        WebSocketTest.Client again = connect(agents);
+        String marker = "{\"type\":\"heartbeat\",\"n\":\"before-revoked-auth\"}";
+        again.send(marker);
+        assertEquals(marker, again.nextOfType("echo", 10).get("text").asText());
+        again.send(auth);
+        assertEquals("Token revoked", again.nextOfType("error", 10).get("message").asText());
+        assertEquals(1008, again.closeCode.get(5, TimeUnit.SECONDS));
+        assertFalse(UpstreamStandIns.AGENT_MESSAGES.subList(UpstreamStandIns.AGENT_MESSAGES.indexOf(marker),
+                UpstreamStandIns.AGENT_MESSAGES.size()).contains(auth));
+
+        // a renewed agent socket lives on its latest token; another user's sockets are untouched
+        String first = TestTokens.withScope(USER, "agent");
+        String renewed = TestTokens.withScope(USER, "agent");
+        WebSocketTest.Client live = connect(agents);
+        live.send("{\"type\":\"auth\",\"token\":\"" + first + "\"}");
+        live.nextOfType("echo", 10);
+        live.send("{\"type\":\"auth\",\"token\":\"" + renewed + "\"}");
+        live.nextOfType("echo", 10);
+        WebSocketTest.Client other = connect(agents);
+        other.send("{\"type\":\"auth\",\"token\":\"" + TestTokens.withScope("user_someoneelse000000000000", "agent") + "\"}");
+        other.nextOfType("echo", 10);
+        revoke(renewed);
+        assertEquals("Token revoked", live.nextOfType("error", 10).get("message").asText());
+        assertEquals(1008, live.closeCode.get(5, TimeUnit.SECONDS));
+        other.send("{\"type\":\"heartbeat\"}");
+        assertNotNull(other.nextOfType("echo", 5));
+        assertFalse(other.closeCode.isDone());
+    }
+
+    @TestHTTPResource("/v1/agents/connect")
+    URI agents;
+
     private WebSocketTest.Client connect() throws Exception {
+        return connect(ws);
+    }
+
+    private WebSocketTest.Client connect(URI target) throws Exception {
         WebSocketTest.Client c = new WebSocketTest.Client();
-        URI uri = URI.create(ws.toString().replaceFirst("^http", "ws"));
+        URI uri = URI.create(target.toString().replaceFirst("^http", "ws"));
         c.socket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, c).get(10, TimeUnit.SECONDS);
         return c;
     }

@@ -1,6 +1,8 @@
 package dev.companion.auth.service;
 
 import dev.companion.auth.model.ApiToken;
+import dev.companion.auth.model.ApiTokenAccess;
+import dev.companion.auth.repository.ApiTokenAccessRepository;
 import dev.companion.auth.repository.ApiTokenRepository;
 import dev.companion.auth.repository.UserRepository;
 import dev.companion.common.api.ApiException;
@@ -27,8 +29,13 @@ public class ApiTokenService {
     private final ApiTokenRepository tokens;
     private final UserRepository users;
     private final AdminAuditLog audit;
+    private final ApiTokenAccessRepository access;
+    private final AccessTokenDenylist denylist;
 
-    public ApiTokenService(ApiTokenRepository tokens, UserRepository users, AdminAuditLog audit) {
+    public ApiTokenService(ApiTokenRepository tokens, UserRepository users, AdminAuditLog audit, ApiTokenAccessRepository access,
+                           AccessTokenDenylist denylist) {
+        this.access = access;
+        this.denylist = denylist;
         this.tokens = tokens;
         this.users = users;
         this.audit = audit;
@@ -59,9 +66,18 @@ public class ApiTokenService {
                         .flatMap(items -> tokens.countOfUser(userId).map(total -> new Page(items, total)))));
     }
 
+    /**
+     * Deletes the token and denylists every access token exchanged from it that has not expired yet: the
+     * gateway refuses them from then on and closes the agent sockets opened with them. The denylist is
+     * written after the commit; if Redis cannot take it the deletion stands and those JWTs lapse (≤ 15 min).
+     */
     public Uni<Void> delete(String adminId, String userId, String tokenId) {
+        Instant now = Instant.now();
         return Panache.withTransaction(() -> tokens.deleteOfUser(userId, tokenId).flatMap(deleted -> deleted
-                ? audit.record(adminId, AdminAuditLog.API_TOKEN_DELETED, "user", userId, "token " + tokenId)
-                : Uni.createFrom().failure(ApiException.notFound("ApiToken", tokenId))));
+                        ? audit.record(adminId, AdminAuditLog.API_TOKEN_DELETED, "user", userId, "token " + tokenId)
+                                .flatMap(x -> access.takeLive(tokenId, now))
+                        : Uni.createFrom().<List<ApiTokenAccess>>failure(ApiException.notFound("ApiToken", tokenId))))
+                .flatMap(live -> denylist.revokeQuietly(live.stream()
+                        .map(a -> new AccessTokenDenylist.Revoked(a.jti, a.expiresAt)).toList(), "API token deleted"));
     }
 }

@@ -5,6 +5,7 @@ import dev.companion.auth.model.ApiToken;
 import dev.companion.auth.model.AuthorizationCode;
 import dev.companion.auth.model.RefreshToken;
 import dev.companion.auth.model.User;
+import dev.companion.auth.repository.ApiTokenAccessRepository;
 import dev.companion.auth.repository.ApiTokenRepository;
 import dev.companion.auth.repository.AuthorizationCodeRepository;
 import dev.companion.auth.repository.RefreshTokenRepository;
@@ -63,11 +64,13 @@ public class TokenService {
     private final TokenIssuer issuer;
     private final AuthConfig config;
     private final AccessTokenDenylist denylist;
+    private final ApiTokenAccessRepository apiTokenAccess;
 
     public TokenService(OAuthClients clients, AuthorizationCodeRepository codes, RefreshTokenRepository refreshTokens,
                         ApiTokenRepository apiTokens, UserRepository users, TokenIssuer issuer, AuthConfig config,
-                        AccessTokenDenylist denylist) {
+                        AccessTokenDenylist denylist, ApiTokenAccessRepository apiTokenAccess) {
         this.denylist = denylist;
+        this.apiTokenAccess = apiTokenAccess;
         this.clients = clients;
         this.codes = codes;
         this.refreshTokens = refreshTokens;
@@ -208,10 +211,13 @@ public class TokenService {
                 return Uni.createFrom().<IssuedTokens>failure(OAuthException.invalidClient("Client authentication failed"));
             }
             token.lastUsedAt = Instant.now();
-            return userOf(token.userId).map(user -> new IssuedTokens(
-                    // API tokens act for the user but never with admin rights
-                    issuer.accessToken(user, scope, Set.of(User.ROLE_USER), config.apiTokenAccessTtl()),
-                    config.apiTokenAccessTtl().toSeconds(), null));
+            return userOf(token.userId).flatMap(user -> {
+                // API tokens act for the user but never with admin rights
+                TokenIssuer.AccessToken access = issuer.sign(user, scope, Set.of(User.ROLE_USER), config.apiTokenAccessTtl());
+                // remembered so that deleting the API token denylists it (and closes its agent sockets)
+                return apiTokenAccess.record(token.id, access.jti(), access.expiresAt())
+                        .replaceWith(new IssuedTokens(access.value(), config.apiTokenAccessTtl().toSeconds(), null));
+            });
         }));
     }
 

@@ -3,6 +3,7 @@ package dev.companion.gateway.ws;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.companion.gateway.config.GatewayConfig;
+import dev.companion.gateway.routing.WebSocketRelay;
 import dev.companion.gateway.security.RevocationList;
 import dev.companion.gateway.security.VerifiedToken;
 import io.quarkus.runtime.ShutdownEvent;
@@ -19,12 +20,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Every {@code gateway.revocation.socket-check-interval}: looks up the tokens of this replica's
  * authenticated sockets in the revocation list (batched MGETs) and closes each socket whose token was
- * revoked (logout, replayed refresh-token family) with an {@code error} event and 1008.
+ * revoked (logout, replayed refresh-token family, a deleted API token) with an {@code error} event and 1008;
+ * likewise the agent sockets it relays to chat-service ({@link WebSocketRelay}), closed on both sides.
  */
 @ApplicationScoped
 public class SocketRevocationCheck {
 
     private final SocketRegistry registry;
+    private final WebSocketRelay relay;
     private final RevocationList revocations;
     private final Vertx vertx;
     private final ObjectMapper mapper;
@@ -32,9 +35,10 @@ public class SocketRevocationCheck {
     private final AtomicBoolean running = new AtomicBoolean();
     private long timer = -1;
 
-    public SocketRevocationCheck(SocketRegistry registry, RevocationList revocations, Vertx vertx, ObjectMapper mapper,
-                                 GatewayConfig config) {
+    public SocketRevocationCheck(SocketRegistry registry, WebSocketRelay relay, RevocationList revocations, Vertx vertx,
+                                 ObjectMapper mapper, GatewayConfig config) {
         this.registry = registry;
+        this.relay = relay;
         this.revocations = revocations;
         this.vertx = vertx;
         this.mapper = mapper;
@@ -58,10 +62,18 @@ public class SocketRevocationCheck {
             return; // the previous round is still waiting for Redis
         }
         List<UserSocket> sockets = registry.all().stream().filter(UserSocket::authenticated).toList();
-        List<VerifiedToken> tokens = sockets.stream().map(UserSocket::token).toList();
+        List<WebSocketRelay.Relayed> relayed = relay.authenticated();
+        List<VerifiedToken> tokens = new java.util.ArrayList<>(sockets.stream().map(UserSocket::token).toList());
+        relayed.forEach(r -> tokens.add(r.token()));
         revocations.revokedAmong(tokens).subscribe().with(revoked -> {
             running.set(false);
             closeRevoked(sockets, revoked);
+            for (WebSocketRelay.Relayed r : relayed) {
+                VerifiedToken token = r.token();
+                if (token != null && token.jti() != null && revoked.contains(token.jti())) {
+                    r.closeRevoked();
+                }
+            }
         }, e -> running.set(false));
     }
 

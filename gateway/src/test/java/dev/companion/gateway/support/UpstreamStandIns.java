@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Five small Vert.x HTTP servers standing in for the services behind the gateway (the real
  * services are covered by the system tests). Each answers: {@code /q/health/ready},
  * {@code /q/openapi}, paths ending in {@code /slow} (answers after 5 s), {@code /stream} (SSE, one
- * event every 300 ms), {@code /bare-refusal} (414 without a body, as Vert.x' decoder answers), and otherwise an echo of method, uri, headers and the number of body bytes.
+ * event every 300 ms), {@code /bare-refusal} (414 without a body, as Vert.x' decoder answers), {@code /v1/agents/connect} (a WebSocket echoing text), and otherwise an echo of method, uri, headers and the number of body bytes.
  */
 public class UpstreamStandIns implements QuarkusTestResourceLifecycleManager {
 
@@ -33,6 +33,9 @@ public class UpstreamStandIns implements QuarkusTestResourceLifecycleManager {
     /** Requests to a {@code /slow} path received, and those whose connection the gateway closed before the answer. */
     public static final AtomicInteger SLOW_RECEIVED = new AtomicInteger();
     public static final AtomicInteger SLOW_CUT_OFF = new AtomicInteger();
+    /** Text messages the stand-in agent socket ({@code /v1/agents/connect}) received, and its close codes. */
+    public static final java.util.List<String> AGENT_MESSAGES = new java.util.concurrent.CopyOnWriteArrayList<>();
+    public static final java.util.List<Short> AGENT_CLOSES = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override
     public synchronized Map<String, String> start() {
@@ -87,6 +90,15 @@ public class UpstreamStandIns implements QuarkusTestResourceLifecycleManager {
             req.response().putHeader("Content-Type", "application/json")
                     .end(new JsonObject().put("openapi", "3.0.3").put("info", new JsonObject().put("title", service).put("version", "1.0.0"))
                             .put("paths", new JsonObject()).encode());
+        } else if (path.equals("/v1/agents/connect")) {
+            // chat-service's agent socket: answers every text message with {"type":"echo","text":…}
+            req.toWebSocket().onSuccess(ws -> {
+                ws.textMessageHandler(text -> {
+                    AGENT_MESSAGES.add(text);
+                    ws.writeTextMessage(new JsonObject().put("type", "echo").put("text", text).encode());
+                });
+                ws.closeHandler(v -> AGENT_CLOSES.add(ws.closeStatusCode()));
+            });
         } else if (path.endsWith("/slow")) {
             SLOW_RECEIVED.incrementAndGet();
             req.response().closeHandler(v -> SLOW_CUT_OFF.incrementAndGet());
