@@ -80,14 +80,8 @@ class GatewayIT {
         Login.User alice = Login.newUser(anonymous, "alice-ws");
         Login.User bob = Login.newUser(anonymous, "bob-ws");
         String projectId = alice.api().post("/v1/projects", Map.of("name", "Socket project")).data().path("id").asText();
-        ApiClient.Result chat = null;
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        do {   // chat-service learns about the project from project.events
-            if (chat != null) {
-                Thread.sleep(300);
-            }
-            chat = alice.api().post("/v1/projects/" + projectId + "/chats", Map.of("name", "Live", "model", "offline-echo"));
-        } while (chat.status() == 404 && System.nanoTime() < deadline);
+        // read-your-writes: the chat right after its project, no waiting for project.events
+        ApiClient.Result chat = alice.api().post("/v1/projects/" + projectId + "/chats", Map.of("name", "Live", "model", "offline-echo"));
         assertEquals(201, chat.status(), chat.raw());
         String chatId = chat.data().path("id").asText();
         try (EventSocket a1 = alice.api().connect(); EventSocket a2 = alice.api().connect(); EventSocket b = bob.api().connect()) {
@@ -96,7 +90,12 @@ class GatewayIT {
             for (EventSocket s : List.of(a1, a2)) {
                 s.await(m -> "message.complete".equals(m.path("type").asText()) && chatId.equals(m.path("chatId").asText()), Duration.ofSeconds(60));
             }
-            Thread.sleep(1000);
+            // a fence instead of a quiet second: bob's own event comes through the same fan-out after alice's
+            String bobsProject = bob.api().post("/v1/projects", Map.of("name", "Bob's fence")).data().path("id").asText();
+            ApiClient.Result bobsChat = bob.api().post("/v1/projects/" + bobsProject + "/chats", Map.of("name", "Fence"));
+            assertEquals(201, bobsChat.status(), bobsChat.raw());
+            String fence = bobsChat.data().path("id").asText();
+            b.await(m -> "chat.created".equals(m.path("type").asText()) && fence.equals(m.path("id").asText()), Duration.ofSeconds(30));
             assertTrue(b.received().stream().noneMatch(m -> chatId.equals(m.path("chatId").asText())), "bob saw nothing of alice's chat");
         }
     }
