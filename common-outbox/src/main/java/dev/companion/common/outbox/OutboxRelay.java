@@ -66,6 +66,7 @@ public class OutboxRelay {
     private static final long LOCK_KEY = 7_270_001L;
 
     private final Pool pool;
+    private final OutboxMetrics metrics;
     private final Vertx vertx;
     private final EventProducer producer;
     private final Tracer tracer;
@@ -82,7 +83,7 @@ public class OutboxRelay {
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile PgSubscriber subscriber;
 
-    public OutboxRelay(Pool pool, Vertx vertx, EventProducer producer, OpenTelemetry openTelemetry,
+    public OutboxRelay(Pool pool, OutboxMetrics metrics, Vertx vertx, EventProducer producer, OpenTelemetry openTelemetry,
                        @ConfigProperty(name = "companion.outbox.batch-size", defaultValue = "200") int batchSize,
                        @ConfigProperty(name = "companion.outbox.listen", defaultValue = "true") boolean listen,
                        @ConfigProperty(name = "companion.outbox.spread-topics") Optional<List<String>> spreadTopics,
@@ -90,6 +91,7 @@ public class OutboxRelay {
                        @ConfigProperty(name = "quarkus.datasource.username") Optional<String> user,
                        @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
         this.pool = pool;
+        this.metrics = metrics;
         this.vertx = vertx;
         this.producer = producer;
         this.tracer = openTelemetry.getTracer("companion-outbox");
@@ -139,6 +141,8 @@ public class OutboxRelay {
             while (again.getAndSet(false)) {
                 relayQuietly();
             }
+            // piggy-backed on the run (on this worker thread, never on a scrape): the backlog it left
+            metrics.measure();
         } finally {
             scheduled.set(false);
             // a wake-up between the last check and the reset must not be lost
