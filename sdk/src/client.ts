@@ -11,6 +11,7 @@ import type {
   DownloadHistoryItem, DownloadInput, EffectiveInstructions, Generation, Image, ImageOptions, ImageQuery,
   InstructionQuery, InstructionSet, InstructionSetInput, ListQuery, Message, Pagination, Profile, Project,
   ProjectInput, ProjectQuery, SendMessageInput, StreamStatus, ConversationList, ConversationQuery, Share, Suggestions,
+  Memory, MemoryInput, MemoryList, Template, TemplateInput,
 } from './types.js';
 
 export interface ClientOptions {
@@ -172,6 +173,33 @@ export class CompanionClient {
     list: (query: ListQuery = {}) => this.get<{ shares: Share[]; pagination: Pagination }>('/v1/shares', query as never),
     read: (shareId: string) => this.get<Share>(`/v1/share/${enc(shareId)}`),
     revoke: (chatId: string, shareId: string) => this.del<{ shareId: string }>(`/v1/chats/${enc(chatId)}/share/${enc(shareId)}`),
+  };
+
+  /** Memories (seed 001): facts the model is told in every chat; `settings`/`setEnabled` is the global switch. */
+  readonly memories = {
+    list: () => this.get<MemoryList>('/v1/memories'),
+    create: (input: MemoryInput & { content: string }) => this.post<Memory>('/v1/memories', input),
+    get: (memoryId: string) => this.get<Memory>(`/v1/memories/${enc(memoryId)}`),
+    /** Partial update: `{enabled: false}` switches one memory off, `content` rewrites it. */
+    update: (memoryId: string, input: MemoryInput) => this.patch<Memory>(`/v1/memories/${enc(memoryId)}`, input),
+    delete: (memoryId: string) => this.del<{ id: string }>(`/v1/memories/${enc(memoryId)}`),
+    /** Forgets everything: `{deleted: n}`. */
+    deleteAll: () => this.del<{ deleted: number }>('/v1/memories'),
+    settings: () => this.get<{ enabled: boolean }>('/v1/memories/settings'),
+    setEnabled: (enabled: boolean) => this.put<{ enabled: boolean }>('/v1/memories/settings', { enabled }),
+  };
+
+  /**
+   * Prompt templates: a body with `{{variable}}` slots; send with
+   * `messages.send(chatId, {content, metadata: {template: idOrName, variables}})`.
+   */
+  readonly templates = {
+    list: (query: ListQuery = {}) => this.get<{ templates: Template[]; pagination: Pagination }>('/v1/templates', query as never),
+    create: (input: TemplateInput & { name: string; body: string }) => this.post<Template>('/v1/templates', input),
+    get: (templateId: string) => this.get<Template>(`/v1/templates/${enc(templateId)}`),
+    /** Only the fields sent change. */
+    update: (templateId: string, input: TemplateInput) => this.put<Template>(`/v1/templates/${enc(templateId)}`, input),
+    delete: (templateId: string) => this.del<{ id: string }>(`/v1/templates/${enc(templateId)}`),
   };
 
   readonly images = {

@@ -154,6 +154,55 @@ export interface Share {
   messages?: SharedMessage[];
 }
 
+/** A memory (seed 001 `/backend-api/memories`): a fact the model is told; `tokens` counts against the budget. */
+export interface Memory {
+  id: string;
+  content: string;
+  enabled: boolean;
+  tokens: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** `GET /v1/memories`: the memories, the global switch and the token budget. */
+export interface MemoryList {
+  memories: Memory[];
+  enabled: boolean;
+  tokenBudget: number;
+  tokensUsed: number;
+}
+
+export interface MemoryInput {
+  content?: string;
+  enabled?: boolean;
+}
+
+/** A template variable: `{{name}}` in the body, with an optional default. */
+export interface TemplateVariable {
+  name: string;
+  default?: string;
+  description?: string;
+}
+
+/** A prompt template; `slots` are the `{{…}}` names found in `body`. */
+export interface Template {
+  id: string;
+  name: string;
+  description?: string;
+  body: string;
+  variables: TemplateVariable[];
+  slots: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface TemplateInput {
+  name?: string;
+  description?: string;
+  body?: string;
+  variables?: TemplateVariable[];
+}
+
 export interface Suggestions {
   chatId: string;
   model: string;

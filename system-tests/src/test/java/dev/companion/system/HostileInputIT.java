@@ -126,6 +126,34 @@ class HostileInputIT {
             new Route("POST", "/v1/images/download/bulk", Map.of(), "{\"imageIds\":[\"{image}\"],\"format\":\"png\",\"quality\":90,\"createZip\":true,\"folderStructure\":\"flat\",\"namingPattern\":\"{project}-{date}-{index}\"}"),
             new Route("GET", "/v1/downloads/{download}", Map.of(), null),
             new Route("GET", "/v1/downloads/history", Map.of("page", "1", "limit", "20"), null),
+            // issues #18 / #19
+            new Route("GET", "/v1/chats", Map.of("offset", "0", "limit", "20", "isArchived", "false", "isStarred", "true", "projectId", "{project}", "search", "tomato"), null),
+            new Route("PATCH", "/v1/chats/{chat}", Map.of(), "{\"name\":\"Patched\",\"starred\":true,\"archived\":false}"),
+            new Route("POST", "/v1/chats/{chat}/suggestions", Map.of(), "{\"numSuggestions\":3}"),
+            new Route("POST", "/v1/chats/{chat}/share", Map.of(), "{\"title\":\"Shared\"}"),
+            new Route("DELETE", "/v1/chats/{chat}/share/{share}", Map.of(), null),
+            new Route("GET", "/v1/shares", Map.of("page", "1", "limit", "20"), null),
+            new Route("GET", "/v1/share/{share}", Map.of(), null),
+            new Route("GET", "/v1/memories", Map.of(), null),
+            new Route("POST", "/v1/memories", Map.of(), "{\"content\":\"Prefers metric units\",\"enabled\":true}"),
+            new Route("DELETE", "/v1/memories", Map.of(), null),
+            new Route("GET", "/v1/memories/settings", Map.of(), null),
+            new Route("PUT", "/v1/memories/settings", Map.of(), "{\"enabled\":true}"),
+            new Route("GET", "/v1/memories/{memory}", Map.of(), null),
+            new Route("PATCH", "/v1/memories/{memory}", Map.of(), "{\"content\":\"Prefers imperial units\",\"enabled\":false}"),
+            new Route("DELETE", "/v1/memories/{memory}", Map.of(), null),
+            new Route("GET", "/v1/templates", Map.of("page", "1", "limit", "20"), null),
+            new Route("POST", "/v1/templates", Map.of(), "{\"name\":\"explain\",\"description\":\"d\",\"body\":\"Explain {{topic}} to {{who}}\",\"variables\":[{\"name\":\"who\",\"default\":\"me\",\"description\":\"reader\"}]}"),
+            new Route("GET", "/v1/templates/{template}", Map.of(), null),
+            new Route("PUT", "/v1/templates/{template}", Map.of(), "{\"name\":\"explain2\",\"body\":\"Explain {{topic}}\",\"variables\":[]}"),
+            new Route("DELETE", "/v1/templates/{template}", Map.of(), null),
+            new Route("GET", "/v1/user/limits", Map.of(), null),
+            new Route("PUT", "/v1/admin/users/{user}/plan", Map.of(), "{\"plan\":\"pro\"}"),
+            new Route("POST", "/v1/ask", Map.of(), "{\"content\":\"What is a monad?\",\"chatId\":\"{chat}\",\"model\":\"offline-echo\"}"),
+            new Route("POST", "/v1/openai/chat/completions", Map.of(), "{\"model\":\"offline-echo\",\"messages\":[{\"role\":\"system\",\"content\":\"Be brief\"},{\"role\":\"user\",\"content\":\"Hi\"}],\"stream\":false}"),
+            new Route("POST", "/v1/openai/chat/completions", Map.of(), "{\"model\":\"offline-echo\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],\"stream\":true,\"stream_options\":{\"include_usage\":true}}"),
+            new Route("GET", "/v1/openai/models", Map.of(), null),
+            new Route("GET", "/v1/agents", Map.of(), null),
             new Route("GET", "/v1/health", Map.of(), null),
             new Route("GET", "/.well-known/jwks.json", Map.of(), null),
             new Route("GET", "/v1/unknown/route", Map.of(), null));
@@ -164,6 +192,13 @@ class HostileInputIT {
         }
         String download = api.post("/v1/images/download/bulk", Map.of("imageIds", List.of(image), "format", "png", "createZip", true))
                 .data().path("id").asText();
+        String memory = api.post("/v1/memories", Map.of("content", "Fuzz fact")).data().path("id").asText();
+        String template = api.post("/v1/templates", Map.of("name", "fuzz-" + user.id(), "body", "Say {{x}}")).data().path("id").asText();
+        String share = api.post("/v1/chats/" + chat + "/share", Map.of("title", "Fuzz share")).data().path("shareId").asText();
+        add(into, "memory", memory);
+        add(into, "template", template);
+        add(into, "share", share);
+        add(into, "user", user.id());
         add(into, "project", project);
         add(into, "chat", chat);
         add(into, "instruction", instruction);

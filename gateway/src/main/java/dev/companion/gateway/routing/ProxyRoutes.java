@@ -136,8 +136,18 @@ public class ProxyRoutes {
                 })
                 : tokens.verify(bearer);
         Context context = Vertx.currentContext();
-        auth.onFailure(e -> errors.send(ctx, ErrorCode.UNAUTHORIZED,
-                        e instanceof TokenVerifier.InvalidTokenException ? e.getMessage() : "Invalid or expired token", null))
+        auth.onFailure(e -> {
+                    if (e instanceof ApiKeyExchange.UnavailableException) {
+                        // auth-service gave no verdict on the API key: retry later, the key is not known bad
+                        LOG.warnf("API key exchange of request %s failed: %s", ctx.get(REQUEST_ID), e.getMessage());
+                        ctx.response().putHeader("Retry-After", "5");
+                        errors.send(ctx, ErrorCode.SERVICE_UNAVAILABLE, "Authentication is temporarily unavailable",
+                                Map.of("service", "auth"));
+                        return;
+                    }
+                    errors.send(ctx, ErrorCode.UNAUTHORIZED,
+                            e instanceof TokenVerifier.InvalidTokenException ? e.getMessage() : "Invalid or expired token", null);
+                })
                 .onSuccess(token -> {
                     String required = token == null ? null : routes.requiredScope(path);
                     if (token != null && !token.grants(required)) {

@@ -18,12 +18,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Five small Vert.x HTTP servers standing in for the services behind the gateway (the real
  * services are covered by the system tests). Each answers: {@code /q/health/ready},
  * {@code /q/openapi}, paths ending in {@code /slow} (answers after 5 s), {@code /stream} (SSE, one
- * event every 300 ms), {@code /bare-refusal} (414 without a body, as Vert.x' decoder answers), {@code /v1/agents/connect} (a WebSocket echoing text), and otherwise an echo of method, uri, headers and the number of body bytes.
+ * event every 300 ms), {@code /bare-refusal} (414 without a body, as Vert.x' decoder answers), {@code /v1/agents/connect}
+ * (a WebSocket echoing text), auth-service's {@code POST /v1/auth/token} with {@code client_credentials}
+ * ({@code cmp_good…}: a JWT; {@code cmp_broken…}: 500; any other {@code cmp_}: 401 {@code invalid_client}), and
+ * otherwise an echo of method, uri, headers and the number of body bytes.
  */
 public class UpstreamStandIns implements QuarkusTestResourceLifecycleManager {
 
     public static final String[] SERVICES = {"auth-service", "project-service", "chat-service", "image-service", "download-service"};
     private static final String[] ENV = {"AUTH_SERVICE_URL", "PROJECT_SERVICE_URL", "CHAT_SERVICE_URL", "IMAGE_SERVICE_URL", "DOWNLOAD_SERVICE_URL"};
+
+    /** The user whose JWT the auth stand-in gives for a {@code cmp_good…} API key. */
+    public static final String API_KEY_USER = "user_apikey000000000000000000";
 
     private static Vertx vertx;
     private static final Map<String, Integer> PORTS = new ConcurrentHashMap<>();
@@ -124,24 +130,51 @@ public class UpstreamStandIns implements QuarkusTestResourceLifecycleManager {
                     }
                 });
             }
+        } else if (service.equals("auth-service") && path.equals("/v1/auth/token") && "POST".equals(req.method().name())) {
+            // the API-key exchange: client_credentials with a cmp_ secret; anything else is echoed
+            req.body().onSuccess(b -> {
+                JsonObject body;
+                try {
+                    body = b.length() == 0 ? new JsonObject() : b.toJsonObject();
+                } catch (Exception e) {
+                    body = new JsonObject();
+                }
+                String secret = body.getString("client_secret", "");
+                if (!"client_credentials".equals(body.getString("grant_type")) || !secret.startsWith("cmp_")) {
+                    echo(service, req, b.length());
+                } else if (secret.startsWith("cmp_good")) {
+                    req.response().putHeader("Content-Type", "application/json").end(new JsonObject()
+                            .put("access_token", dev.companion.testing.TestTokens.forUser(API_KEY_USER)).put("token_type", "Bearer")
+                            .put("expires_in", 900).encode());
+                } else if (secret.startsWith("cmp_broken")) {
+                    req.response().setStatusCode(500).putHeader("Content-Type", "application/json").end("{\"error\":\"server_error\"}");
+                } else {
+                    req.response().setStatusCode(401).putHeader("Content-Type", "application/json")
+                            .end("{\"error\":\"invalid_client\",\"error_description\":\"Unknown API token\"}");
+                }
+            });
         } else {
             long[] bytes = {0};
             req.handler(b -> bytes[0] += b.length());
             req.endHandler(v -> {
                 COMPLETED_BODIES.add(bytes[0]);
-                Map<String, Object> headers = new LinkedHashMap<>();
-                req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(), h.getValue()));
-                JsonObject echo = new JsonObject()
-                        .put("service", service)
-                        .put("method", req.method().name())
-                        .put("uri", req.uri())
-                        .put("bodyBytes", bytes[0])
-                        .put("headers", new JsonObject(headers));
-                req.response().putHeader("Content-Type", "application/json")
-                        .putHeader("X-Request-Id", String.valueOf(req.getHeader("X-Request-Id")))
-                        .end(echo.encode());
+                echo(service, req, bytes[0]);
             });
         }
+    }
+
+    private static void echo(String service, HttpServerRequest req, long bodyBytes) {
+        Map<String, Object> headers = new LinkedHashMap<>();
+        req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(), h.getValue()));
+        JsonObject echo = new JsonObject()
+                .put("service", service)
+                .put("method", req.method().name())
+                .put("uri", req.uri())
+                .put("bodyBytes", bodyBytes)
+                .put("headers", new JsonObject(headers));
+        req.response().putHeader("Content-Type", "application/json")
+                .putHeader("X-Request-Id", String.valueOf(req.getHeader("X-Request-Id")))
+                .end(echo.encode());
     }
 
     private static int freePort() {
