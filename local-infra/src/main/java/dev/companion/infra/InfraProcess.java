@@ -62,12 +62,25 @@ public final class InfraProcess implements AutoCloseable {
 
     /** Starts throw-away infrastructure on free ports under {@code dataDir}. */
     public static InfraProcess startEphemeral(Path dataDir, boolean redis) throws IOException {
-        List<String> args = new ArrayList<>(List.of("--data-dir", dataDir.toAbsolutePath().toString(), "--ephemeral",
-                "--pg-port", "0", "--kafka-port", "0", "--s3-port", "0", "--redis-port", "0", "--watch-stdin"));
-        if (!redis) {
-            args.add("--no-redis");
+        // a free port is probed, then bound by the child: on a shared machine another process may take it in
+        // between ("Address already in use"); such a start is tried again on fresh ports, in a fresh directory
+        for (int attempt = 1; ; attempt++) {
+            Path dir = attempt == 1 ? dataDir : dataDir.resolveSibling(dataDir.getFileName() + "-retry" + attempt);
+            List<String> args = new ArrayList<>(List.of("--data-dir", dir.toAbsolutePath().toString(), "--ephemeral",
+                    "--pg-port", "0", "--kafka-port", "0", "--s3-port", "0", "--redis-port", "0", "--watch-stdin"));
+            if (!redis) {
+                args.add("--no-redis");
+            }
+            try {
+                return start(dir, args);
+            } catch (IOException e) {
+                Path log = dir.resolveSibling(dir.getFileName() + "-infra.log");
+                boolean portTaken = Files.exists(log) && Files.readString(log).contains("Address already in use");
+                if (!portTaken || attempt == 3) {
+                    throw e;
+                }
+            }
         }
-        return start(dataDir, args);
     }
 
     public static InfraProcess start(Path dataDir, List<String> args) throws IOException {
