@@ -131,6 +131,45 @@ class OpenAiCompatTest {
     }
 
     @Test
+    void aClientLeavingMidStreamCancelsTheAnswer() throws Exception {
+        User user = newUser();
+        String projectId = createProject(user);
+        // a long prompt: the offline model echoes it chunk by chunk for a few seconds
+        String prompt = "leave early " + "word ".repeat(400);
+        String body = JSON.writeValueAsString(Map.of("model", "offline-echo", "stream", true,
+                "messages", List.of(Map.of("role", "user", "content", prompt))));
+        int port = io.restassured.RestAssured.port;
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            socket.getOutputStream().write(("POST /v1/openai/chat/completions HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Authorization: Bearer " + user.token() + "\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + bytes.length + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            socket.getOutputStream().write(bytes);
+            socket.getOutputStream().flush();
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            int contentChunks = 0;
+            String line;
+            while (contentChunks < 3 && (line = in.readLine()) != null) {
+                if (line.startsWith("data: {") && line.contains("\"content\":\"") && !line.contains("\"content\":\"\"")) {
+                    contentChunks++;
+                }
+            }
+            assertEquals(3, contentChunks, "the answer started streaming");
+        } // the client goes away here
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode chats = chatsOf(user, projectId);
+            assertEquals(1, chats.size());
+            JsonNode messages = read(given().auth().oauth2(user.token()).get("/v1/chats/" + chats.get(0).path("id").asText() + "/messages")
+                    .then().statusCode(200).extract().asString()).path("data").path("messages");
+            JsonNode answer = messages.get(messages.size() - 1);
+            assertEquals("cancelled", answer.path("status").asText(), answer.toString());
+            String partial = answer.path("content").asText();
+            assertTrue(!partial.isEmpty() && partial.length() < prompt.length(), "the partial answer is kept: " + partial.length());
+        });
+    }
+
+    @Test
     void badInputNamesTheFieldAndRecordsNothing() {
         User user = newUser();
         String projectId = createProject(user);

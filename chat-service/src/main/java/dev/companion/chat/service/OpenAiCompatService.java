@@ -159,14 +159,23 @@ public class OpenAiCompatService {
         long created = Instant.now().getEpochSecond();
         io.smallrye.mutiny.operators.multi.processors.UnicastProcessor<String> out =
                 io.smallrye.mutiny.operators.multi.processors.UnicastProcessor.create();
+        java.util.concurrent.atomic.AtomicReference<LiveStreams.LiveStream> answer = new java.util.concurrent.atomic.AtomicReference<>();
         return record(userId, request, bearer)
                 .flatMap(chat -> messages.send(userId, chat.chatId(), new SendMessageRequest(request.prompt(), null, null, chat.leafId()),
                         live -> {
+                            answer.set(live);
                             String id = "chatcmpl-" + live.messageId;
                             out.onNext(chunk(id, created, request.model(), mapper.createObjectNode().put("role", "assistant").put("content", ""), null));
                             live.listen(new Translating(out, id, created, request));
                         }))
-                .replaceWith(out);
+                // the client left mid-stream (its connection closed): the answer is cancelled as by the cancel
+                // route, so the provider request is closed and the partial text stored `cancelled`
+                .replaceWith(() -> out.onCancellation().invoke(() -> {
+                    LiveStreams.LiveStream live = answer.get();
+                    if (live != null) {
+                        live.stop("cancelled");
+                    }
+                }));
     }
 
     /** Records the conversation and waits for the whole answer: OpenAI's {@code chat.completion} object. */
