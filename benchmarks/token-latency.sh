@@ -21,7 +21,7 @@ export COMPANION_JVM_OPTS=${COMPANION_JVM_OPTS:--XX:+UseSerialGC -Xmx384m -XX:+E
 start_stack
 trap stop_stack EXIT
 tokens=""
-for i in $(seq 1 10); do tokens="$tokens${tokens:+,}$(login "bench-$RANDOM-$i@example.com")"; done
+for i in $(seq 1 "${BENCH_USERS:-10}"); do tokens="$tokens${tokens:+,}$(login "bench-$RANDOM-$i@example.com")"; done
 echo "Token -> socket, $(date -u +%F), $(nproc) cores, $(java -version 2>&1 | head -1); JVM: $COMPANION_JVM_OPTS"
 node benchmarks/node/token-latency.mjs --gateway "$GW" --provider-port "$provider_port" --tokens "$tokens" \
   --loads "$loads" --rate 20 --seconds "$secs" --rounds "$rounds" --search "$search"

@@ -85,6 +85,13 @@ class KafkaAclTest {
             needs.add(new Acl("Read", "topic", relay, false));
             needs.add(new Acl("Write", "topic", relay, false));
         }
+        if (workload.equals("gateway")) {
+            // the socket fan-out's own consumer (UserEventFanOut), not a Reactive Messaging channel
+            for (String topic : p.getProperty("gateway.events.topics").split(",")) {
+                needs.add(new Acl("Read", "topic", topic.trim(), false));
+            }
+            needs.add(group(p.getProperty("gateway.events.group-id")));
+        }
         if (workload.equals("image-worker")) {
             needs.add(new Acl("Read", "topic", "image.jobs", false));
             needs.add(group(p.getProperty("companion.image.worker.group-id")));
@@ -165,7 +172,7 @@ class KafkaAclTest {
     void theDerivationSeesWhatTheServicesDo() {
         // a sanity check of the reader itself, against the architecture's own table
         assertTrue(needs("download-service").contains(new Acl("Read", "topic", "image.events", false)));
-        assertTrue(needs("gateway").contains(new Acl("Read", "group", "gateway-chat-", true)));
+        assertTrue(needs("gateway").contains(new Acl("Read", "group", "gateway-", true)));
         assertTrue(needs("image-worker").contains(new Acl("Read", "group", "image-workers", false)));
         assertTrue(!needs("image-service").contains(new Acl("Read", "topic", "image.jobs", false)), "the API does not consume the jobs");
         assertTrue(needs("chat-service").contains(new Acl("Write", "topic", "chat-service.dlt", false)));

@@ -3,7 +3,7 @@ package dev.companion.chat.agents;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.companion.chat.config.AgentConfig;
 import dev.companion.common.outbox.EventProducer;
-import dev.companion.common.outbox.KafkaClientSecurity;
+import dev.companion.common.events.KafkaClientSecurity;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;

@@ -1,5 +1,6 @@
 package dev.companion.common.outbox;
 
+import dev.companion.common.events.KafkaClientSecurity;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;

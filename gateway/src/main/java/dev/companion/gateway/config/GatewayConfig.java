@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 
 /** Upstreams, proxy limits and WebSocket settings of the gateway (prefix {@code gateway}). */
@@ -18,6 +19,17 @@ public interface GatewayConfig {
     Ws websocket();
 
     Revocation revocation();
+
+    Events events();
+
+    /** The socket fan-out's consumer ({@code UserEventFanOut}): one group of its own per replica. */
+    interface Events {
+        /** The topics whose events go to the users' sockets. */
+        List<String> topics();
+
+        /** The replica's consumer group; must be unique per replica ({@code gateway-${quarkus.uuid}}). */
+        String groupId();
+    }
 
     /** The access-token denylist auth-service writes to Redis (logout, reused refresh-token families). */
     interface Revocation {

@@ -1,8 +1,5 @@
 package dev.companion.gateway.events;
 
-import io.smallrye.common.annotation.Identifier;
-import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
-import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -21,19 +18,17 @@ import java.util.Map;
  * everything written in between, e.g. what the outboxes sent as soon as Kafka came back.
  *
  * <p>So the position where this replica joined is committed at once for every newly assigned
- * partition without a committed offset. Runs on the consumer's polling thread, where the consumer
- * may be used.
+ * partition without a committed offset. Runs on the fan-out's polling thread, where the consumer may be used.
  */
-@ApplicationScoped
-@Identifier(StartAtJoinPosition.NAME)
-public class StartAtJoinPosition implements KafkaConsumerRebalanceListener {
-
-    public static final String NAME = "gateway-start-at-join-position";
+final class StartAtJoinPosition {
 
     private static final Logger LOG = Logger.getLogger(StartAtJoinPosition.class);
 
-    @Override
-    public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+    private StartAtJoinPosition() {
+    }
+
+    /** Commits the current position of each of {@code partitions} that has no committed offset yet. */
+    static void commitJoinPosition(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         if (partitions.isEmpty()) {
             return;
         }

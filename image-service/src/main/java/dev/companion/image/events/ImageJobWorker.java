@@ -4,7 +4,7 @@ import dev.companion.common.events.EventEnvelope;
 import dev.companion.common.events.EventReader;
 import dev.companion.common.events.Topics;
 import dev.companion.common.outbox.EventProducer;
-import dev.companion.common.outbox.KafkaClientSecurity;
+import dev.companion.common.events.KafkaClientSecurity;
 import dev.companion.events.ImageJobEvent;
 import dev.companion.events.ImageRequested;
 import dev.companion.image.service.ImageJobProcessor;

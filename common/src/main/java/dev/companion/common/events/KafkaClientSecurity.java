@@ -1,4 +1,4 @@
-package dev.companion.common.outbox;
+package dev.companion.common.events;
 
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;

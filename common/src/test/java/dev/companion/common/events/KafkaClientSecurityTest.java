@@ -1,4 +1,4 @@
-package dev.companion.common.outbox;
+package dev.companion.common.events;
 
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
