@@ -31,7 +31,7 @@ public class Probe {
           prod.get(prod.size()/2), prod.get((int)(prod.size()*0.99)), hop.get(hop.size()/2), hop.get((int)(hop.size()*0.99)));
         try (Admin ad = Admin.create(Map.of("bootstrap.servers", a[0]))) {
           for (ConsumerGroupListing g : ad.listConsumerGroups().all().get()) {
-            if (!g.groupId().startsWith("gateway-chat") && !g.groupId().equals("download-service")) continue;
+            if (!g.groupId().startsWith("gateway-") && !g.groupId().equals("download-service")) continue;
             Map<TopicPartition, OffsetAndMetadata> off = ad.listConsumerGroupOffsets(g.groupId()).partitionsToOffsetAndMetadata().get();
             Map<TopicPartition, OffsetSpec> q = new HashMap<>(); off.keySet().forEach(tp -> q.put(tp, OffsetSpec.latest()));
             long lag = 0; for (var e : ad.listOffsets(q).all().get().entrySet()) lag += e.getValue().offset() - off.get(e.getKey()).offset();
