@@ -65,6 +65,10 @@ public final class OwnerLookup {
             if (status == 401) {
                 return ApiException.unauthorized("Invalid or expired token");
             }
+            if (status == 429) {
+                // the owner is shedding load: it did not say "does not exist", so no 404
+                return ApiException.unavailable(owner, resource, id, RETRY_AFTER_FAILED);
+            }
             if (status < 500) {
                 // the owner refused the question itself (e.g. a malformed id): nothing by that id exists
                 return ApiException.notFound(resource, id);
