@@ -52,11 +52,6 @@ public final class KeyPool {
         }
     }
 
-    public synchronized boolean isCooling(String key) {
-        int idx = keys.indexOf(key);
-        return idx >= 0 && coolingUntil[idx] != null && coolingUntil[idx].isAfter(clock.instant());
-    }
-
     public int size() {
         return keys.size();
     }

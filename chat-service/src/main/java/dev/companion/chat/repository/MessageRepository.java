@@ -30,11 +30,6 @@ public class MessageRepository implements PanacheRepositoryBase<Message, String>
         return find("id = ?1 and chatId = ?2", messageId, chatId).firstResult();
     }
 
-    /** Answers left streaming by a process that stopped (crash or kill). */
-    public Uni<List<Message>> findStreaming() {
-        return list("status", MessageStatus.STREAMING);
-    }
-
     /** Serialises the concurrency budgets of one user until the transaction ends (any replica). */
     public Uni<Void> lockUser(String userId) {
         return Panache.getSession().flatMap(s -> s.createNativeQuery("SELECT pg_advisory_xact_lock(hashtext(?1))")
