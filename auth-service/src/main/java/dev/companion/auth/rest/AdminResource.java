@@ -1,5 +1,8 @@
 package dev.companion.auth.rest;
 
+import dev.companion.auth.rest.dto.CreateApiTokenRequest;
+import dev.companion.auth.rest.dto.ApiTokenResponse;
+import dev.companion.auth.rest.dto.AdminUserResponse;
 import dev.companion.auth.model.AdminAuditEntry;
 import dev.companion.auth.model.User;
 import dev.companion.auth.service.AdminAuditLog;

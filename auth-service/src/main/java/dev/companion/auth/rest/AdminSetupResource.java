@@ -1,5 +1,6 @@
 package dev.companion.auth.rest;
 
+import dev.companion.auth.rest.dto.AdminUserResponse;
 import dev.companion.auth.service.AdminSetup;
 import dev.companion.common.api.ApiResponse;
 import io.quarkus.security.Authenticated;

@@ -6,8 +6,8 @@ import dev.companion.image.client.ImageStorage;
 import dev.companion.image.model.GenerationStatus;
 import dev.companion.image.model.ImageGeneration;
 import dev.companion.image.model.StoredImage;
-import dev.companion.image.rest.GenerationView;
-import dev.companion.image.rest.ImageView;
+import dev.companion.image.rest.dto.GenerationView;
+import dev.companion.image.rest.dto.ImageView;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.companion.image.rest;
 
+import dev.companion.image.rest.dto.GenerationView;
+import dev.companion.image.rest.dto.GenerateRequest;
 import dev.companion.common.security.RequiresScope;
 import dev.companion.common.security.Scopes;
 import dev.companion.common.api.ApiResponse;

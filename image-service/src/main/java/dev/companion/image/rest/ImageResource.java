@@ -1,5 +1,6 @@
 package dev.companion.image.rest;
 
+import dev.companion.image.rest.dto.ImageView;
 import dev.companion.common.security.RequiresScope;
 import dev.companion.common.security.Scopes;
 import dev.companion.common.api.ApiException;

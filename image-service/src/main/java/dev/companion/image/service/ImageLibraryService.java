@@ -13,7 +13,7 @@ import dev.companion.image.model.StoredImage;
 import dev.companion.image.repository.ChatRefRepository;
 import dev.companion.image.repository.GenerationRepository;
 import dev.companion.image.repository.ImageRepository;
-import dev.companion.image.rest.ImageView;
+import dev.companion.image.rest.dto.ImageView;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
