@@ -2,7 +2,7 @@ package dev.companion.auth.mapping;
 
 import dev.companion.auth.model.User;
 import dev.companion.auth.model.UserUsage;
-import dev.companion.auth.rest.ProfileResponse;
+import dev.companion.auth.rest.dto.ProfileResponse;
 
 /** User + usage read model → the seed's profile. */
 public final class ProfileMapper {

@@ -1,5 +1,6 @@
 package dev.companion.auth.rest;
 
+import dev.companion.auth.rest.dto.RegisterRequest;
 import dev.companion.auth.mapping.ProfileMapper;
 import dev.companion.auth.service.TokenService;
 import dev.companion.auth.service.UserService;

@@ -1,5 +1,12 @@
 package dev.companion.auth.rest;
 
+import dev.companion.auth.rest.dto.CreateApiTokenRequest;
+import dev.companion.auth.rest.dto.ApiTokenResponse;
+import dev.companion.auth.rest.dto.AdminUserResponse;
+import dev.companion.auth.rest.dto.AuditEntryResponse;
+import dev.companion.auth.rest.dto.PageResponse;
+import dev.companion.auth.rest.dto.PlanRequest;
+import dev.companion.auth.rest.dto.RolesRequest;
 import dev.companion.auth.model.AdminAuditEntry;
 import dev.companion.auth.model.User;
 import dev.companion.auth.service.AdminAuditLog;
@@ -43,26 +50,6 @@ import java.util.Map;
 @RolesAllowed("admin")
 @RequiresScope(Scopes.ADMIN)
 public class AdminResource {
-
-    /** A page of items with the shared pagination block. */
-    public record PageResponse<T>(List<T> items, Pagination pagination) {
-    }
-
-    /** {@code PUT /v1/admin/users/{id}/roles}: {@code user} and optionally {@code admin}. */
-    public record RolesRequest(@NotNull @Size(min = 1, max = 2) java.util.Set<@NotNull @Pattern(regexp = "user|admin") String> roles) {
-    }
-
-    /** {@code PUT /v1/admin/users/{id}/plan}: {@code free} or {@code pro}. */
-    public record PlanRequest(@NotNull @Pattern(regexp = "free|pro") String plan) {
-    }
-
-    /** One audit entry as admins see it. */
-    public record AuditEntryResponse(String id, String actorId, String action, String targetType, String targetId,
-                                     String details, String requestId, java.time.Instant createdAt) {
-        static AuditEntryResponse of(AdminAuditEntry e) {
-            return new AuditEntryResponse(e.id, e.actorId, e.action, e.targetType, e.targetId, e.details, e.requestId, e.createdAt);
-        }
-    }
 
     private final UserService users;
     private final ApiTokenService apiTokens;

@@ -1,5 +1,7 @@
 package dev.companion.auth.rest;
 
+import dev.companion.auth.rest.dto.AdminUserResponse;
+import dev.companion.auth.rest.dto.SetupRequest;
 import dev.companion.auth.service.AdminSetup;
 import dev.companion.common.api.ApiResponse;
 import io.quarkus.security.Authenticated;
@@ -25,9 +27,6 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
 public class AdminSetupResource {
-
-    public record SetupRequest(@NotBlank @Size(max = 200) String token) {
-    }
 
     private final AdminSetup setup;
     private final JsonWebToken jwt;

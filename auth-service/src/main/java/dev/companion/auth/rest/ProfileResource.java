@@ -1,5 +1,7 @@
 package dev.companion.auth.rest;
 
+import dev.companion.auth.rest.dto.UpdateProfileRequest;
+import dev.companion.auth.rest.dto.ProfileResponse;
 import dev.companion.auth.mapping.ProfileMapper;
 import dev.companion.auth.service.UserService;
 import dev.companion.common.api.ApiResponse;

@@ -1,5 +1,6 @@
 package dev.companion.auth.rest;
 
+import dev.companion.auth.rest.dto.TokenResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.companion.auth.service.OAuthException;

@@ -20,9 +20,6 @@ import dev.companion.download.repository.DownloadFileRepository;
 import dev.companion.download.repository.DownloadRepository;
 import dev.companion.download.repository.ImageRefRepository;
 import dev.companion.download.repository.ProjectRefRepository;
-import dev.companion.download.rest.BulkDownloadRequest;
-import dev.companion.download.rest.DownloadViews;
-import dev.companion.download.rest.SingleDownloadRequest;
 import dev.companion.events.DownloadFailed;
 import dev.companion.events.DownloadReady;
 import dev.companion.events.ErrorInfo;
@@ -124,13 +121,13 @@ public class DownloadService {
     }
 
     /** A bulk answer and whether it is still processing (202) or ready (200). */
-    public record BulkResult(DownloadViews.BulkDownload view, boolean processing) {
+    public record BulkResult(DownloadResults.BulkDownload view, boolean processing) {
     }
 
     // ---------------------------------------------------------------- single
 
-    public DownloadViews.SingleDownload single(String userId, String imageId, SingleDownloadRequest request, String bearer) {
-        SingleDownloadRequest r = request == null ? new SingleDownloadRequest(null, null, null, null, null) : request;
+    public DownloadResults.SingleDownload single(String userId, String imageId, DownloadOrders.Single request, String bearer) {
+        DownloadOrders.Single r = request == null ? new DownloadOrders.Single(null, null, null, null, null) : request;
         OutputFormat format = OutputFormat.parse(r.format() == null ? "png" : r.format());
         ImageConverter.Options options = new ImageConverter.Options(format,
                 r.quality() == null ? DEFAULT_QUALITY : r.quality(), r.width(), r.height(), Boolean.TRUE.equals(r.upscale()));
@@ -163,13 +160,13 @@ public class DownloadService {
         d.completedAt = now;
         d.expiresAt = now.plus(config.linkTtl());
         db.transaction(() -> downloads.persist(d));
-        return new DownloadViews.SingleDownload(id, store.presign(key, config.linkTtl(), fileName),
+        return new DownloadResults.SingleDownload(id, store.presign(key, config.linkTtl(), fileName),
                 ErrorResponse.Timestamps.format(d.expiresAt), bytes.length, d.format, fileName);
     }
 
     // ------------------------------------------------------------------ bulk
 
-    public BulkResult bulk(String userId, BulkDownloadRequest request, String bearer) {
+    public BulkResult bulk(String userId, DownloadOrders.Bulk request, String bearer) {
         String unknown = BundleNaming.unknownToken(request.namingPattern());
         if (unknown != null) {
             throw ApiException.validation("namingPattern", "pattern", String.join(" ",
@@ -200,7 +197,7 @@ public class DownloadService {
             d.request = json(options);
             persistQueued(d);
             jobs.submit(() -> finishInBackground(id, userId, options));
-            return new BulkResult(new DownloadViews.BulkDownload(id, d.status, null, null, d.fileCount, 0, d.format,
+            return new BulkResult(new DownloadResults.BulkDownload(id, d.status, null, null, d.fileCount, 0, d.format,
                     null, null), true);
         }
         Built built = build(id, named, options, false);
@@ -222,7 +219,7 @@ public class DownloadService {
                 }
                 apply(d, built, Instant.now());
                 d.status = Download.READY;
-                DownloadViews.BulkDownload view = bulkView(d, built.files());
+                DownloadResults.BulkDownload view = bulkView(d, built.files());
                 return persistFiles(built.files())
                         .flatMap(x -> outbox.publish(new DownloadReady(id, d.type, view.downloadUrl(), view.expiresAt(),
                                 d.fileCount, d.totalSize, d.format, eventFiles(view.files())), userId))
@@ -337,7 +334,7 @@ public class DownloadService {
 
     // -------------------------------------------------------- status/history
 
-    public DownloadViews.DownloadStatus status(String userId, String id) {
+    public DownloadResults.DownloadStatus status(String userId, String id) {
         record Loaded(Download d, List<DownloadFile> files) {
         }
         Loaded loaded = db.read(() -> downloads.findOwned(userId, id).flatMap(d -> {
@@ -350,25 +347,25 @@ public class DownloadService {
         boolean expired = d.expiresAt != null && !d.expiresAt.isAfter(Instant.now());
         boolean usable = Download.READY.equals(d.status) && !expired && d.purgedAt == null;
         String url = usable && d.objectKey != null ? store.presign(d.objectKey, remaining(d), d.fileName) : null;
-        List<DownloadViews.FileLink> links = loaded.files().isEmpty() ? null : loaded.files().stream()
-                .map(f -> new DownloadViews.FileLink(f.imageId, f.fileName,
+        List<DownloadResults.FileLink> links = loaded.files().isEmpty() ? null : loaded.files().stream()
+                .map(f -> new DownloadResults.FileLink(f.imageId, f.fileName,
                         usable ? store.presign(f.objectKey, remaining(d), lastSegment(f.fileName)) : null, f.size))
                 .toList();
-        return new DownloadViews.DownloadStatus(d.id, d.type, d.status, d.format, d.fileName, url,
+        return new DownloadResults.DownloadStatus(d.id, d.type, d.status, d.format, d.fileName, url,
                 ErrorResponse.Timestamps.format(d.expiresAt), expired, d.size, d.fileCount, d.totalSize, links,
-                d.errorCode == null ? null : new DownloadViews.Failure(d.errorCode, d.errorMessage),
+                d.errorCode == null ? null : new DownloadResults.Failure(d.errorCode, d.errorMessage),
                 ErrorResponse.Timestamps.format(d.createdAt), ErrorResponse.Timestamps.format(d.completedAt));
     }
 
-    public DownloadViews.History history(String userId, PageRequest page) {
+    public DownloadResults.History history(String userId, PageRequest page) {
         record Page(List<Download> rows, long total) {
         }
         Page p = db.read(() -> downloads.history(userId, page.page() - 1, page.limit())
                 .flatMap(rows -> downloads.countHistory(userId).map(total -> new Page(rows, total))));
-        List<DownloadViews.HistoryEntry> entries = p.rows().stream().map(d -> new DownloadViews.HistoryEntry(d.id, d.type,
+        List<DownloadResults.HistoryEntry> entries = p.rows().stream().map(d -> new DownloadResults.HistoryEntry(d.id, d.type,
                 d.fileName, d.size, ErrorResponse.Timestamps.format(d.createdAt),
-                new DownloadViews.Source(d.imageId, d.chatId, d.projectId), d.status, d.format)).toList();
-        return new DownloadViews.History(entries, Pagination.of(page, p.total()));
+                new DownloadResults.Source(d.imageId, d.chatId, d.projectId), d.status, d.format)).toList();
+        return new DownloadResults.History(entries, Pagination.of(page, p.total()));
     }
 
     // --------------------------------------------------------------- helpers
@@ -460,18 +457,18 @@ public class DownloadService {
                         : downloads.persist(d)));
     }
 
-    private DownloadViews.BulkDownload bulkView(Download d, List<DownloadFile> fileRows) {
+    private DownloadResults.BulkDownload bulkView(Download d, List<DownloadFile> fileRows) {
         Duration ttl = remaining(d);
         String url = d.objectKey == null ? null : store.presign(d.objectKey, ttl, d.fileName);
-        List<DownloadViews.FileLink> links = fileRows.isEmpty() ? null : fileRows.stream()
-                .map(f -> new DownloadViews.FileLink(f.imageId, f.fileName, store.presign(f.objectKey, ttl, lastSegment(f.fileName)), f.size))
+        List<DownloadResults.FileLink> links = fileRows.isEmpty() ? null : fileRows.stream()
+                .map(f -> new DownloadResults.FileLink(f.imageId, f.fileName, store.presign(f.objectKey, ttl, lastSegment(f.fileName)), f.size))
                 .toList();
-        return new DownloadViews.BulkDownload(d.id, d.status, url, ErrorResponse.Timestamps.format(d.expiresAt),
+        return new DownloadResults.BulkDownload(d.id, d.status, url, ErrorResponse.Timestamps.format(d.expiresAt),
                 d.fileCount, d.totalSize, d.format, d.fileName, links);
     }
 
     /** The files of a bundle made without a zip, as download.ready carries them; null for a zip. */
-    private static List<dev.companion.events.DownloadFile> eventFiles(List<DownloadViews.FileLink> links) {
+    private static List<dev.companion.events.DownloadFile> eventFiles(List<DownloadResults.FileLink> links) {
         return links == null ? null : links.stream()
                 .map(f -> new dev.companion.events.DownloadFile(f.imageId(), f.fileName(), f.downloadUrl(), f.size()))
                 .toList();

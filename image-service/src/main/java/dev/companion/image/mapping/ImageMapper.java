@@ -6,8 +6,9 @@ import dev.companion.image.client.ImageStorage;
 import dev.companion.image.model.GenerationStatus;
 import dev.companion.image.model.ImageGeneration;
 import dev.companion.image.model.StoredImage;
-import dev.companion.image.rest.GenerationView;
-import dev.companion.image.rest.ImageView;
+import dev.companion.image.rest.dto.GenerationView;
+import dev.companion.image.rest.dto.ImageView;
+import dev.companion.image.service.GenerationState;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.List;
@@ -39,6 +40,10 @@ public class ImageMapper {
      * Client-facing status: the seed knows {@code processing} and {@code completed}; a queued job is reported
      * as {@code processing} too (with its queuePosition), failures as {@code failed}, cancellations as {@code cancelled}.
      */
+    public GenerationView view(GenerationState s) {
+        return view(s.generation(), s.images(), s.queuePosition(), s.estimatedTime());
+    }
+
     public GenerationView view(ImageGeneration g, List<StoredImage> images, Long queuePosition, Integer estimatedTime) {
         GenerationStatus s = g.state();
         String status = s == GenerationStatus.QUEUED ? "processing" : g.status;

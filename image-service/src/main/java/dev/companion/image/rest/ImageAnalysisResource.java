@@ -1,5 +1,6 @@
 package dev.companion.image.rest;
 
+import dev.companion.image.rest.dto.AnalysisView;
 import dev.companion.common.security.RequiresScope;
 import dev.companion.common.security.Scopes;
 import dev.companion.common.api.ApiResponse;
@@ -33,12 +34,19 @@ public class ImageAnalysisResource {
 
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
-    public Uni<ApiResponse<AnalysisService.AnalysisView>> analyze(@RestForm("image") FileUpload image,
+    public Uni<ApiResponse<AnalysisView>> analyze(@RestForm("image") FileUpload image,
                                                                  @RestForm("imageId") String imageId,
                                                                  @RestForm("question") String question,
                                                                  @RestForm("chatId") String chatId,
                                                                  @RestForm("options") String options) {
         AnalysisService.Upload upload = image == null ? null : new AnalysisService.Upload(image.uploadedFile(), image.size());
-        return analysis.analyze(jwt.getSubject(), upload, imageId, question, chatId, options, OwnerLookup.bearer(jwt)).map(ApiResponse::ok);
+        return analysis.analyze(jwt.getSubject(), upload, imageId, question, chatId, options, OwnerLookup.bearer(jwt))
+                .map(ImageAnalysisResource::view).map(ApiResponse::ok);
+    }
+
+    private static AnalysisView view(AnalysisService.Result r) {
+        AnalysisService.Analysis a = r.analysis();
+        return new AnalysisView(r.id(), r.imageId(), r.provider(),
+                a == null ? null : new AnalysisView.Analysis(a.description(), a.structuredData(), a.confidence()));
     }
 }

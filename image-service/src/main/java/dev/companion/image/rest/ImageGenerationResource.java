@@ -1,5 +1,9 @@
 package dev.companion.image.rest;
 
+import dev.companion.image.rest.dto.GenerationView;
+import dev.companion.image.rest.dto.GenerateRequest;
+import dev.companion.image.mapping.ImageMapper;
+import dev.companion.image.service.GenerationOrder;
 import dev.companion.common.security.RequiresScope;
 import dev.companion.common.security.Scopes;
 import dev.companion.common.api.ApiResponse;
@@ -32,8 +36,11 @@ public class ImageGenerationResource {
     private final GenerationService generations;
     private final JsonWebToken jwt;
 
-    public ImageGenerationResource(GenerationService generations, JsonWebToken jwt) {
+    private final ImageMapper mapper;
+
+    public ImageGenerationResource(GenerationService generations, JsonWebToken jwt, ImageMapper mapper) {
         this.generations = generations;
+        this.mapper = mapper;
         this.jwt = jwt;
     }
 
@@ -41,19 +48,25 @@ public class ImageGenerationResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> request(@Valid @NotNull GenerateRequest request) {
-        return generations.request(jwt.getSubject(), request, OwnerLookup.bearer(jwt)).map(view -> Response.status(Response.Status.CREATED).entity(ApiResponse.ok(view))
+        return generations.request(jwt.getSubject(), order(request), OwnerLookup.bearer(jwt)).map(mapper::view).map(view -> Response.status(Response.Status.CREATED).entity(ApiResponse.ok(view))
                 .location(URI.create("/v1/images/generate/" + view.id())).build());
     }
 
     @GET
     @Path("/{id}")
     public Uni<ApiResponse<GenerationView>> status(@PathParam("id") String id) {
-        return generations.status(jwt.getSubject(), id).map(ApiResponse::ok);
+        return generations.status(jwt.getSubject(), id).map(mapper::view).map(ApiResponse::ok);
     }
 
     @DELETE
     @Path("/{id}")
     public Uni<ApiResponse<GenerationView>> cancel(@PathParam("id") String id) {
-        return generations.cancel(jwt.getSubject(), id).map(v -> ApiResponse.ok(v, "Generation cancelled"));
+        return generations.cancel(jwt.getSubject(), id).map(mapper::view).map(v -> ApiResponse.ok(v, "Generation cancelled"));
+    }
+
+    private static GenerationOrder order(GenerateRequest r) {
+        GenerateRequest.Options o = r.options();
+        return new GenerationOrder(r.prompt(), r.chatId(), o == null ? null
+                : new GenerationOrder.Options(o.model(), o.size(), o.quality(), o.style(), o.n()));
     }
 }

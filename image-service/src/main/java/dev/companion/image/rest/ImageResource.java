@@ -1,5 +1,8 @@
 package dev.companion.image.rest;
 
+import dev.companion.image.rest.dto.ImagePage;
+import dev.companion.image.rest.dto.ImageView;
+import dev.companion.image.mapping.ImageMapper;
 import dev.companion.common.security.RequiresScope;
 import dev.companion.common.security.Scopes;
 import dev.companion.common.api.ApiException;
@@ -27,13 +30,16 @@ public class ImageResource {
     private final ImageLibraryService library;
     private final JsonWebToken jwt;
 
-    public ImageResource(ImageLibraryService library, JsonWebToken jwt) {
+    private final ImageMapper mapper;
+
+    public ImageResource(ImageLibraryService library, JsonWebToken jwt, ImageMapper mapper) {
         this.library = library;
+        this.mapper = mapper;
         this.jwt = jwt;
     }
 
     @GET
-    public Uni<ApiResponse<ImageLibraryService.ImagePage>> list(@QueryParam("projectId") String projectId,
+    public Uni<ApiResponse<ImagePage>> list(@QueryParam("projectId") String projectId,
                                                                @QueryParam("chatId") String chatId,
                                                                @QueryParam("page") Integer page,
                                                                @QueryParam("limit") Integer limit,
@@ -46,13 +52,14 @@ public class ImageResource {
             throw ApiException.validation("order", "enum", "asc|desc", "order must be asc or desc");
         }
         return library.list(jwt.getSubject(), blankToNull(projectId), blankToNull(chatId), PageRequest.of(page, limit), sort, order)
+                .map(p -> new ImagePage(p.images().stream().map(mapper::view).toList(), p.pagination()))
                 .map(ApiResponse::ok);
     }
 
     @GET
     @Path("/{imageId}")
     public Uni<ApiResponse<ImageView>> get(@PathParam("imageId") String imageId) {
-        return library.get(jwt.getSubject(), imageId).map(ApiResponse::ok);
+        return library.get(jwt.getSubject(), imageId).map(mapper::view).map(ApiResponse::ok);
     }
 
     @DELETE

@@ -80,14 +80,14 @@ public class AnalysisService {
     public record Analysis(String description, Map<String, Object> structuredData, double confidence) {
     }
 
-    public record AnalysisView(String id, String imageId, String provider, Analysis analysis) {
+    public record Result(String id, String imageId, String provider, Analysis analysis) {
     }
 
     /** An upload already on disk (the multipart body), or null when the caller names an imageId. */
     public record Upload(java.nio.file.Path file, long size) {
     }
 
-    public Uni<AnalysisView> analyze(String userId, Upload upload, String imageId, String question, String chatId, String optionsJson,
+    public Uni<Result> analyze(String userId, Upload upload, String imageId, String question, String chatId, String optionsJson,
                                     String bearer) {
         Options options = parseOptions(optionsJson);
         if ((upload == null) == (imageId == null || imageId.isBlank())) {
@@ -106,7 +106,7 @@ public class AnalysisService {
                 : chatCheck.flatMap(x -> library.owned(userId, imageId))
                         .flatMap(img -> work.submit(() -> run(storage.get(img.storageKey), "imageId", question, options)));
         return result
-                .map(r -> new AnalysisView(Ids.newId("img_analysis"), imageId == null || imageId.isBlank() ? null : imageId,
+                .map(r -> new Result(Ids.newId("img_analysis"), imageId == null || imageId.isBlank() ? null : imageId,
                         r.provider(), new Analysis(r.description(),
                         "description".equals(options.outputFormat()) ? null : r.structuredData(), r.confidence())));
     }

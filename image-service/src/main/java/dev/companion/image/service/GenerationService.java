@@ -9,7 +9,6 @@ import dev.companion.events.ImageOptions;
 import dev.companion.events.ImageRequested;
 import dev.companion.image.client.ImageProviders;
 import dev.companion.image.config.ImageConfig;
-import dev.companion.image.mapping.ImageMapper;
 import dev.companion.image.model.ChatRef;
 import dev.companion.image.model.GenerationStatus;
 import dev.companion.image.model.ImageGeneration;
@@ -17,8 +16,6 @@ import dev.companion.image.repository.ChatRefRepository;
 import dev.companion.image.repository.GenerationRepository;
 import dev.companion.image.repository.ImageRepository;
 import dev.companion.image.repository.WorkerRepository;
-import dev.companion.image.rest.GenerateRequest;
-import dev.companion.image.rest.GenerationView;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,12 +33,11 @@ public class GenerationService {
     private final WorkerRepository workers;
     private final Outbox outbox;
     private final ImageProviders providers;
-    private final ImageMapper mapper;
     private final ImageConfig config;
     private final KnownChats knownChats;
 
     public GenerationService(GenerationRepository generations, ImageRepository images, ChatRefRepository chats,
-                             WorkerRepository workers, Outbox outbox, ImageProviders providers, ImageMapper mapper,
+                             WorkerRepository workers, Outbox outbox, ImageProviders providers,
                              ImageConfig config, KnownChats knownChats) {
         this.generations = generations;
         this.images = images;
@@ -49,14 +45,13 @@ public class GenerationService {
         this.workers = workers;
         this.outbox = outbox;
         this.providers = providers;
-        this.mapper = mapper;
         this.config = config;
         this.knownChats = knownChats;
     }
 
     /** Stores the request, queues the job through the outbox, and answers with the queue estimate. */
-    public Uni<GenerationView> request(String userId, GenerateRequest req, String bearer) {
-        GenerateRequest.Options o = req.options();
+    public Uni<GenerationState> request(String userId, GenerationOrder req, String bearer) {
+        GenerationOrder.Options o = req.options();
         String model = o == null || o.model() == null ? config.defaultModel() : o.model();
         if (!providers.knows(model)) {
             throw ApiException.validation("options.model", "enum", String.join("|", providers.models()),
@@ -81,23 +76,23 @@ public class GenerationService {
                             .flatMap(saved -> outbox.publish(requested(g), userId))
                             .flatMap(e -> generations.flush())
                             .flatMap(x -> estimate(g.id))
-                            .map(est -> mapper.view(g, List.of(), est.queuePosition(), est.seconds()));
+                            .map(est -> new GenerationState(g, List.of(), est.queuePosition(), est.seconds()));
                 })));
     }
 
-    public Uni<GenerationView> status(String userId, String id) {
+    public Uni<GenerationState> status(String userId, String id) {
         return Panache.withSession(() -> generations.findOwned(id, userId)
                 .onItem().ifNull().failWith(() -> ApiException.notFound("generation", id))
                 .flatMap(g -> switch (g.state()) {
-                    case COMPLETED -> images.findByGeneration(g.id).map(list -> mapper.view(g, list, null, null));
-                    case QUEUED, PROCESSING -> estimate(g.id).map(est -> mapper.view(g, List.of(),
+                    case COMPLETED -> images.findByGeneration(g.id).map(list -> new GenerationState(g, list, null, null));
+                    case QUEUED, PROCESSING -> estimate(g.id).map(est -> new GenerationState(g, List.of(),
                             g.state() == GenerationStatus.QUEUED ? est.queuePosition() : null, est.seconds()));
-                    default -> Uni.createFrom().item(mapper.view(g, List.of(), null, null));
+                    default -> Uni.createFrom().item(new GenerationState(g, List.of(), null, null));
                 }));
     }
 
     /** Cancels a generation that has not finished; a running job notices at its next heartbeat and discards its work. */
-    public Uni<GenerationView> cancel(String userId, String id) {
+    public Uni<GenerationState> cancel(String userId, String id) {
         return Panache.withTransaction(() -> generations.findOwned(id, userId)
                 .onItem().ifNull().failWith(() -> ApiException.notFound("generation", id))
                 .flatMap(g -> {
@@ -112,7 +107,7 @@ public class GenerationService {
                     g.completedAt = Instant.now();
                     g.updatedAt = g.completedAt;
                     return outbox.publish(new ImageFailed(g.id, new ErrorInfo("CANCELLED", g.errorMessage)), userId)
-                            .map(e -> mapper.view(g, List.of(), null, null));
+                            .map(e -> new GenerationState(g, List.of(), null, null));
                 }));
     }
 
@@ -132,8 +127,8 @@ public class GenerationService {
                         })));
     }
 
-    private ImageGeneration newGeneration(String userId, GenerateRequest req, String model, ChatRef chat) {
-        GenerateRequest.Options o = req.options();
+    private ImageGeneration newGeneration(String userId, GenerationOrder req, String model, ChatRef chat) {
+        GenerationOrder.Options o = req.options();
         ImageGeneration g = new ImageGeneration();
         g.id = Ids.newId("img_gen");
         g.userId = userId;

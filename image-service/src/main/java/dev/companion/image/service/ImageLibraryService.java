@@ -6,14 +6,12 @@ import dev.companion.common.api.Pagination;
 import dev.companion.common.outbox.Outbox;
 import dev.companion.events.ImageDeleted;
 import dev.companion.image.client.ImageStorage;
-import dev.companion.image.mapping.ImageMapper;
 import dev.companion.image.model.ChatRef;
 import dev.companion.image.model.ImageGeneration;
 import dev.companion.image.model.StoredImage;
 import dev.companion.image.repository.ChatRefRepository;
 import dev.companion.image.repository.GenerationRepository;
 import dev.companion.image.repository.ImageRepository;
-import dev.companion.image.rest.ImageView;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
@@ -36,22 +34,20 @@ public class ImageLibraryService {
     private final GenerationRepository generations;
     private final ChatRefRepository chats;
     private final ImageStorage storage;
-    private final ImageMapper mapper;
     private final Outbox outbox;
     private final Vertx vertx;
 
     public ImageLibraryService(ImageRepository images, GenerationRepository generations, ChatRefRepository chats,
-                               ImageStorage storage, ImageMapper mapper, Outbox outbox, Vertx vertx) {
+                               ImageStorage storage, Outbox outbox, Vertx vertx) {
         this.images = images;
         this.generations = generations;
         this.chats = chats;
         this.storage = storage;
-        this.mapper = mapper;
         this.outbox = outbox;
         this.vertx = vertx;
     }
 
-    public record ImagePage(List<ImageView> images, Pagination pagination) {
+    public record ImagePage(List<StoredImage> images, Pagination pagination) {
     }
 
     public Uni<ImagePage> list(String userId, String projectId, String chatId, PageRequest page, String sort, String order) {
@@ -60,14 +56,13 @@ public class ImageLibraryService {
         return Panache.withSession(() -> {
             var q = images.findForUser(userId, projectId, chatId, s);
             return q.count().flatMap(total -> q.page(Page.of(page.page() - 1, page.limit())).list()
-                    .map(list -> new ImagePage(list.stream().map(mapper::view).toList(), Pagination.of(page, total))));
+                    .map(list -> new ImagePage(list, Pagination.of(page, total))));
         });
     }
 
-    public Uni<ImageView> get(String userId, String imageId) {
+    public Uni<StoredImage> get(String userId, String imageId) {
         return Panache.withSession(() -> images.findOwned(imageId, userId)
-                .onItem().ifNull().failWith(() -> ApiException.notFound("image", imageId))
-                .map(mapper::view));
+                .onItem().ifNull().failWith(() -> ApiException.notFound("image", imageId)));
     }
 
     /** The stored bytes of one of the user's images (for analysis by imageId). */

@@ -1,4 +1,4 @@
-package dev.companion.auth.rest;
+package dev.companion.auth.rest.dto;
 
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;

@@ -1,4 +1,4 @@
-package dev.companion.download.rest;
+package dev.companion.download.rest.dto;
 
 import java.util.List;
 

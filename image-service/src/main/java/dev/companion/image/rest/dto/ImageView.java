@@ -1,4 +1,4 @@
-package dev.companion.image.rest;
+package dev.companion.image.rest.dto;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 

@@ -1,4 +1,4 @@
-package dev.companion.auth.rest;
+package dev.companion.auth.rest.dto;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;

@@ -1,4 +1,4 @@
-package dev.companion.image.rest;
+package dev.companion.image.rest.dto;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;

@@ -1,4 +1,4 @@
-package dev.companion.auth.rest;
+package dev.companion.auth.rest.dto;
 
 import dev.companion.auth.model.User;
 

@@ -1,4 +1,4 @@
-package dev.companion.download.rest;
+package dev.companion.download.rest.dto;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
