@@ -103,7 +103,15 @@ public class Forwarder {
         CompletionStage<ProxyResponse> start() {
             started = System.currentTimeMillis();
             CompletableFuture<ProxyResponse> result = new CompletableFuture<>();
-            ProxyRequest proxyRequest = ProxyRequest.reverseProxy(request);
+            ProxyRequest proxyRequest;
+            try {
+                proxyRequest = ProxyRequest.reverseProxy(request);
+            } catch (IllegalStateException e) {
+                // an HTTP/2 client reset its stream before we began (pausing it throws "Request has already
+                // been read"): the client left, nothing is forwarded, the service did nothing wrong
+                result.completeExceptionally(new ClientFault(ClientFault.Kind.GONE, e));
+                return result;
+            }
             proxyRequest.setURI(uri);
             setForwardingHeaders(proxyRequest);
             String length = request.getHeader("Content-Length");
