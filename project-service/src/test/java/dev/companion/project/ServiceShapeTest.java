@@ -1,108 +1,18 @@
 package dev.companion.project;
 
+import dev.companion.testing.ServiceShape;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-/**
- * The service shape of docs/DEVELOPING.md, checked on the sources: REST request/response records live in
- * {@code rest/dto/}, and {@code service/}, {@code repository/} and {@code model/} never depend on {@code rest}.
- */
+/** The service shape of docs/DEVELOPING.md on this module's sources (test-support's {@link ServiceShape}). */
 class ServiceShapeTest {
 
-    private static final Path ROOT = Path.of("src/main/java/dev/companion/project");
-    private static final Pattern REST_REFERENCE = Pattern.compile("\\bdev\\.companion\\.\\w+\\.rest\\.");
-    private static final Pattern DTO_DECLARATION =
-            Pattern.compile("\\b(record|class)\\s+\\w*(Request|Response)\\b");
-
-    /**
-     * Files that still use rest.dto types (issue #20 item 1, not yet split): tolerated, but the list may only
-     * shrink. A file that is clean now must be taken off it; any other file that uses rest types fails.
-     */
-    private static final Set<String> PENDING = Set.of(
-            "repository/ProjectSearchRepository.java",
-            "service/InstructionService.java",
-            "service/ProjectService.java");
-
     @Test
-    void lowerLayersDoNotDependOnRest() throws IOException {
-        List<String> offenders = new ArrayList<>();
-        Set<String> stillPending = new TreeSet<>();
-        for (Path file : sources()) {
-            Path rel = ROOT.relativize(file);
-            String layer = rel.getNameCount() > 1 ? rel.getName(0).toString() : "";
-            if (!layer.equals("service") && !layer.equals("repository") && !layer.equals("model")) {
-                continue;
-            }
-            List<String> lines = Files.readAllLines(file);
-            for (int i = 0; i < lines.size(); i++) {
-                String line = lines.get(i).trim();
-                if (line.startsWith("//") || line.startsWith("*") || line.startsWith("/*")) {
-                    continue;
-                }
-                if (REST_REFERENCE.matcher(line).find()) {
-                    if (PENDING.contains(rel.toString())) {
-                        stillPending.add(rel.toString());
-                    } else {
-                        offenders.add(rel + ":" + (i + 1) + " " + line);
-                    }
-                }
-            }
-        }
-        assertTrue(offenders.isEmpty(), "service/, repository/ and model/ must not use rest types "
-                + "(give the service its own record, map in rest/ or mapping/):\n  " + String.join("\n  ", offenders));
-        Set<String> cleaned = new TreeSet<>(PENDING);
-        cleaned.removeAll(stillPending);
-        assertTrue(cleaned.isEmpty(), "no longer using rest types, take them off PENDING: " + cleaned);
-    }
-
-    @Test
-    void requestAndResponseRecordsLiveInRestDto() throws IOException {
-        List<String> offenders = new ArrayList<>();
-        for (Path file : sources()) {
-            Path rel = ROOT.relativize(file);
-            if (rel.getNameCount() != 2 || !rel.getName(0).toString().equals("rest")) {
-                continue; // only files directly in rest/ (rest/dto/ is where they belong)
-            }
-            String name = rel.getFileName().toString().replace(".java", "");
-            if (name.endsWith("Request") || name.endsWith("Response")) {
-                offenders.add(rel + " (named *Request/*Response)");
-                continue;
-            }
-            List<String> lines = Files.readAllLines(file);
-            for (int i = 0; i < lines.size(); i++) {
-                String line = lines.get(i).trim();
-                if (line.startsWith("//") || line.startsWith("*") || line.startsWith("/*")) {
-                    continue;
-                }
-                if (DTO_DECLARATION.matcher(line).find()) {
-                    offenders.add(rel + ":" + (i + 1) + " " + line);
-                }
-            }
-        }
-        assertTrue(offenders.isEmpty(), "REST request/response records belong in rest/dto/:\n  "
-                + String.join("\n  ", offenders));
-    }
-
-    @Test
-    void sourcesAreFound() throws IOException {
-        assertTrue(sources().stream().anyMatch(p -> p.toString().contains("/rest/")),
-                "no sources under " + ROOT.toAbsolutePath() + ": the test must run from the module directory");
-    }
-
-    private static List<Path> sources() throws IOException {
-        try (Stream<Path> files = Files.walk(ROOT)) {
-            return files.filter(p -> p.toString().endsWith(".java")).sorted().toList();
-        }
+    void followsTheServiceShape() throws IOException {
+        new ServiceShape("project", Set.of("repository/ProjectSearchRepository.java",
+                    "service/InstructionService.java",
+                    "service/ProjectService.java")).check();
     }
 }
