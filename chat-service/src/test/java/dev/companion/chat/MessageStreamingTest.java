@@ -39,6 +39,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MessageStreamingTest {
 
+    @jakarta.inject.Inject
+    io.micrometer.core.instrument.MeterRegistry meters;
+
+
     private ChatEvents events;
 
     @BeforeAll
@@ -125,6 +129,9 @@ class MessageStreamingTest {
         JsonNode prompt = send(user, chatId, "long ".repeat(300));
         String answerId = prompt.path("answerId").asText();
         events.awaitFor(chatId, e -> e.stream().filter(x -> x.path("type").asText().equals("message.chunk")).count() >= 3);
+        // the live-streams gauge (/q/metrics companion_chat_live_streams) counts the answer while it streams
+        io.micrometer.core.instrument.Gauge live = meters.get("companion.chat.live_streams").gauge();
+        assertTrue(live.value() >= 1, "live streams: " + live.value());
 
         given().auth().oauth2(user.token()).post("/v1/chats/" + chatId + "/messages/" + answerId + "/cancel")
                 .then().statusCode(200).body("data.status", is("cancelled"));

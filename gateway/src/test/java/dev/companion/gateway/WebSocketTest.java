@@ -53,6 +53,9 @@ class WebSocketTest {
     @Inject
     SocketRegistry sockets;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry meters;
+
     @BeforeAll
     static void producer() {
         Properties p = new Properties();
@@ -190,6 +193,8 @@ class WebSocketTest {
         for (int i = 0; i < 12; i++) {
             open.add(connect());
         }
+        // the replica's socket gauge (/q/metrics companion_gateway_sockets) counts them
+        await().atMost(Duration.ofSeconds(5)).until(() -> meters.get("companion.gateway.sockets").gauge().value() == 12.0);
         Client refused = connect();
         JsonNode error = refused.next();
         assertEquals("RATE_LIMIT", error.get("error").get("code").asText());

@@ -36,6 +36,8 @@ class BlockedThreadWatchTest {
                 "jdk.internal.loader.BuiltinClassLoader.loadClass")));
         assertFalse(BlockedThreadWatch.blocking(stack("org.hibernate.query.hql.internal.SemanticQueryBuilder.visitRootEntity",
                 "org.hibernate.query.hql.internal.StandardHqlTranslator.translate")));
+        assertFalse(BlockedThreadWatch.blocking(stack("java.io.CharArrayWriter.write", "java.net.URLEncoder.encode",
+                "dev.companion.x.Links.query")));
         assertFalse(BlockedThreadWatch.blocking(new StackTraceElement[0]));
     }
 }

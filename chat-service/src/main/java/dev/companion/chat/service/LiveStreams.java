@@ -1,5 +1,7 @@
 package dev.companion.chat.service;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,6 +22,11 @@ import java.util.concurrent.ConcurrentHashMap;
 public class LiveStreams {
 
     private final Map<String, LiveStream> byMessage = new ConcurrentHashMap<>();
+
+    public LiveStreams(MeterRegistry registry) {
+        Gauge.builder("companion.chat.live_streams", byMessage, Map::size)
+                .description("Answers this replica is streaming now").register(registry);
+    }
 
     public LiveStream open(String chatId, String messageId, String model) {
         LiveStream s = new LiveStream(chatId, messageId, model, Instant.now());

@@ -1,9 +1,12 @@
 package dev.companion.gateway.ws;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,6 +22,13 @@ public class SocketRegistry {
     private final ConcurrentHashMap<String, UserSocket> byConnection = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Set<UserSocket>> byUser = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Integer> byAddress = new ConcurrentHashMap<>();
+
+    public SocketRegistry(MeterRegistry registry) {
+        Gauge.builder("companion.gateway.sockets", byConnection, Map::size)
+                .description("WebSockets open on this replica").register(registry);
+        Gauge.builder("companion.gateway.socket_users", byUser, Map::size)
+                .description("Users with at least one authenticated socket on this replica").register(registry);
+    }
 
     /** Registers a new socket unless its address already holds {@code maxPerAddress}; false if refused. */
     boolean opened(UserSocket socket, int maxPerAddress) {
