@@ -39,7 +39,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Sends outbox rows to Kafka in commit order and marks them sent. One replica relays at a time
@@ -56,7 +55,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Topics named in {@code companion.outbox.spread-topics} are work queues, not histories: their rows
  * go to the topic's partitions in turn instead of by key, so every consumer of the group gets its share
  * (image.jobs: by generation id, 40 jobs over 8 partitions left one of four workers with 14 and another
- * with 6, and four workers finished barely 3× faster than one). Nothing there needs order by key.
+ * with 6, and four workers finished barely 3× faster than one). Nothing there needs order by key. The
+ * turn is one database sequence ({@code outbox_spread_turn}), so relays of several replicas (an API and
+ * its workers) continue one round instead of each starting again at partition 0.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -76,7 +77,6 @@ public class OutboxRelay {
     private final Optional<String> password;
     private final boolean listen;
     private final Set<String> spreadTopics;
-    private final AtomicInteger turn = new AtomicInteger();
     /** A run is going or queued; a wake-up during a run sets {@link #again}. */
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
@@ -186,9 +186,11 @@ public class OutboxRelay {
                     if (!lock.iterator().next().getBoolean("locked")) {
                         return Uni.createFrom().item(List.<Row>of());
                     }
-                    return conn.preparedQuery("SELECT seq, event_id, topic, event_key, event_type, payload, traceparent FROM outbox_event "
+                    // rows of a work-queue topic draw their turn from one sequence shared by every replica
+                    return conn.preparedQuery("SELECT seq, event_id, topic, event_key, event_type, payload, traceparent, "
+                                    + "CASE WHEN topic = ANY($2) THEN nextval('outbox_spread_turn') END AS turn FROM outbox_event "
                                     + "WHERE sent_at IS NULL ORDER BY seq LIMIT $1")
-                            .execute(Tuple.of(batchSize))
+                            .execute(Tuple.of(batchSize, spreadTopics.toArray(String[]::new)))
                             .map(rows -> {
                                 List<Row> list = new ArrayList<>();
                                 rows.forEach(list::add);
@@ -221,8 +223,8 @@ public class OutboxRelay {
             List<Span> spans = new ArrayList<>(rows.size());
             for (Row r : rows) {
                 String topic = r.getString("topic");
-                Integer partition = spreadTopics.contains(topic)
-                        ? Math.floorMod(turn.getAndIncrement(), p.partitionsFor(topic).size()) : null;
+                Long turn = r.getLong("turn");
+                Integer partition = turn == null ? null : (int) Math.floorMod(turn, (long) p.partitionsFor(topic).size());
                 ProducerRecord<String, String> record = new ProducerRecord<>(topic, partition, r.getString("event_key"), r.getString("payload"));
                 record.headers().add(new RecordHeader("ce_id", r.getString("event_id").getBytes(StandardCharsets.UTF_8)));
                 record.headers().add(new RecordHeader("ce_type", r.getString("event_type").getBytes(StandardCharsets.UTF_8)));
