@@ -12,8 +12,6 @@ import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -68,17 +65,7 @@ class OutboxSpreadReplicasTest {
             replicas.add(new OutboxRelay(pool, metrics, vertx, producer, openTelemetry, 200, false,
                     Optional.of(List.of("image.jobs")), Optional.empty(), Optional.empty(), Optional.empty()));
         }
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        p.put("key.deserializer", StringDeserializer.class.getName());
-        p.put("value.deserializer", StringDeserializer.class.getName());
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
-            List<TopicPartition> partitions = consumer.partitionsFor("image.jobs").stream()
-                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-            assertEquals(8, partitions.size(), "the local stack's image.jobs has 8 partitions");
-            consumer.assign(partitions);
-            consumer.seekToEnd(partitions);
-            partitions.forEach(consumer::position);
+        try (KafkaConsumer<String, String> consumer = OutboxSpreadTest.atEndOfImageJobs(bootstrap)) {
 
             String run = "replica-" + System.nanoTime() + "-";
             for (int i = 0; i < 8; i++) {

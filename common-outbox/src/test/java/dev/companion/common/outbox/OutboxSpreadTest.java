@@ -35,17 +35,7 @@ class OutboxSpreadTest {
 
     @Test
     void rowsOfASpreadTopicGoToEveryPartitionInTurnWhateverTheirKey() {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        p.put("key.deserializer", StringDeserializer.class.getName());
-        p.put("value.deserializer", StringDeserializer.class.getName());
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
-            List<TopicPartition> partitions = consumer.partitionsFor("image.jobs").stream()
-                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-            assertEquals(8, partitions.size(), "the local stack's image.jobs has 8 partitions");
-            consumer.assign(partitions);
-            consumer.seekToEnd(partitions);
-            partitions.forEach(consumer::position);
+        try (KafkaConsumer<String, String> consumer = OutboxSpreadTest.atEndOfImageJobs(bootstrap)) {
 
             Set<String> texts = new HashSet<>();
             for (int i = 0; i < 16; i++) {
@@ -69,5 +59,21 @@ class OutboxSpreadTest {
             assertEquals(8, perPartition.size(), "every partition got rows: " + perPartition);
             perPartition.values().forEach(n -> assertEquals(2, n, "two rows each: " + perPartition));
         }
+    }
+
+    /** A consumer of all eight image.jobs partitions, positioned at their ends. */
+    static KafkaConsumer<String, String> atEndOfImageJobs(String bootstrap) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("key.deserializer", StringDeserializer.class.getName());
+        p.put("value.deserializer", StringDeserializer.class.getName());
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p);
+        List<TopicPartition> partitions = consumer.partitionsFor("image.jobs").stream()
+                .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+        assertEquals(8, partitions.size(), "the local stack's image.jobs has 8 partitions");
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
+        return consumer;
     }
 }
