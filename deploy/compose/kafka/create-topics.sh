@@ -25,6 +25,7 @@ done <<'TOPICS'
 user.events 3
 project.events 3
 chat.events 6
+chat.stream 6
 image.jobs 8
 image.events 6
 download.events 3
@@ -66,6 +67,7 @@ project-service Write topic project-service.dlt
 project-service Read topic chat.events
 project-service Read group project-service
 chat-service Write topic chat.events
+chat-service Write topic chat.stream
 chat-service Write topic chat-service.dlt
 chat-service Write topic chat-service.agents
 chat-service Read topic chat-service.agents
@@ -92,6 +94,7 @@ download-service Read topic project.events
 download-service Read topic chat.events
 download-service Read group download-service
 gateway Read topic chat.events
+gateway Read topic chat.stream
 gateway Read topic image.events
 gateway Read topic download.events
 gateway Read group-prefix gateway-

@@ -17,7 +17,6 @@ import dev.companion.events.ImageProgress;
 import dev.companion.events.InstructionContent;
 import dev.companion.events.InstructionCreated;
 import dev.companion.events.InstructionSnapshot;
-import dev.companion.events.MessageChunk;
 import dev.companion.events.MessageComplete;
 import dev.companion.events.MessageCreated;
 import dev.companion.events.ProjectArchived;
@@ -92,7 +91,7 @@ class UsageEventsContractTest {
                 "append", new InstructionContent("r", "s", List.of(), List.of()), now, now), userId));
         sent.add(record(new ProjectDeleted(doomed, userId), userId));
 
-        // chat-service: ChatEventPublisher (ChatSnapshot.of, ChatDeleted, MessageCreated, MessageComplete) and ChunkPublisher
+        // chat-service: ChatEventPublisher (ChatSnapshot.of, ChatDeleted, MessageCreated, MessageComplete); its chunks are on chat.stream, not read here
         List<String> chats = IntStream.range(0, 3).mapToObj(i -> Ids.newId("chat")).toList();
         for (String c : chats) {
             sent.add(record(ChatSnapshot.of(ChatCreated.TYPE, c, keep, userId, "C", "gpt-4", false, false, 0, now, now), userId));
@@ -101,7 +100,6 @@ class UsageEventsContractTest {
         String message = Ids.newId("msg");
         sent.add(record(ChatSnapshot.of(ChatUpdated.TYPE, chat, keep, userId, "C2", "gpt-4", false, true, 2, now, now), userId));
         sent.add(record(new MessageCreated(chat, keep, message, "user", now), userId));
-        sent.add(record(new MessageChunk(chat, message, "Hel", 0), userId));
         sent.add(record(new MessageComplete(chat, message, "Hello", new TokenUsage(12, 5, 17)), userId));
         sent.add(record(new ChatDeleted(chats.get(2), keep, userId), userId));
 

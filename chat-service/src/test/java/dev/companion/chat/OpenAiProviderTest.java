@@ -99,7 +99,7 @@ class OpenAiProviderTest {
 
         JsonNode prompt = send(user, chatId, "hello MARK-1");
         String answerId = prompt.path("answerId").asText();
-        List<JsonNode> evts = events.awaitFor(chatId, e -> ChatEvents.has(e, "message.complete", answerId));
+        List<JsonNode> evts = events.awaitFor(chatId, e -> ChatEvents.streamed(e, answerId));
         JsonNode complete = ChatEvents.first(evts, "message.complete", answerId).path("data");
         assertEquals("Echo: hello MARK-1", complete.path("fullContent").asText());
         assertEquals(42, complete.path("usage").path("promptTokens").asInt(), "usage as the provider reported it");
@@ -167,7 +167,8 @@ class OpenAiProviderTest {
         User user = newUser();
         String chatId = createChat(user, createProject(user), Map.of("model", "fake-gpt"));
         String answerId = send(user, chatId, "please CUT this").path("answerId").asText();
-        List<JsonNode> evts = events.awaitFor(chatId, e -> ChatEvents.has(e, "message.error", answerId));
+        List<JsonNode> evts = events.awaitFor(chatId, e -> ChatEvents.has(e, "message.error", answerId)
+                && ChatEvents.chunksOf(e, answerId).equals("Partial answer"));
         JsonNode error = ChatEvents.first(evts, "message.error", answerId).path("data");
         assertEquals(chatId, error.path("chatId").asText());
         assertEquals("provider_error", error.path("error").path("code").asText());

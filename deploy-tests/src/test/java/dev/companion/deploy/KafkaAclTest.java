@@ -34,7 +34,7 @@ class KafkaAclTest {
     private static final Map<String, List<String>> PRODUCES = Map.of(
             "auth-service", List.of("user.events"),
             "project-service", List.of("project.events"),
-            "chat-service", List.of("chat.events"),
+            "chat-service", List.of("chat.events", "chat.stream"),
             "image-service", List.of("image.jobs", "image.events"),
             "download-service", List.of("download.events"),
             "gateway", List.of());

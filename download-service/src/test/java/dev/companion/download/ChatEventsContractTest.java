@@ -11,7 +11,6 @@ import dev.companion.events.ChatDeleted;
 import dev.companion.events.ChatSnapshot;
 import dev.companion.events.ChatUpdated;
 import dev.companion.events.EventTypes;
-import dev.companion.events.MessageChunk;
 import dev.companion.events.MessageCreated;
 import dev.companion.events.ProjectCreated;
 import dev.companion.events.ProjectSettings;
@@ -35,10 +34,10 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.is;
 
 /**
- * Contract: chat-service's typed events (built as its ChatEventPublisher and ChunkPublisher build them),
+ * Contract: chat-service's typed events (built as its ChatEventPublisher builds them),
  * serialised as its outbox does, are what {@code ReadModelConsumer} reads: created/updated keep the chat's
  * name and project with the owner's updatedAt (an older state arriving late changes nothing), deleted
- * removes it; messages and chunks pass without being recorded.
+ * removes it; messages pass without being recorded (chunks are on chat.stream, which only gateways read).
  */
 @QuarkusTest
 @QuarkusTestResource(value = LocalInfraResource.class, initArgs = @ResourceArg(name = "database", value = "companion_download"))
@@ -78,17 +77,15 @@ class ChatEventsContractTest {
         assertThat(ref(chatId).userId).isEqualTo(user);
         assertThat(ref(chatId).updatedAt).isEqualTo(t0);
 
-        // messages and chunks share the topic and the key: passed over, never recorded
+        // messages share the topic and the key: passed over, never recorded
         String message = OutboxWire.publish(mapper, new MessageCreated(chatId, projectId, Ids.newId("msg"), "user",
                 Timestamps.format(t0)), user);
-        String chunk = OutboxWire.publish(mapper, new MessageChunk(chatId, Ids.newId("msg"), "Hel", 0), user);
 
         Instant t2 = t0.plusSeconds(120);
         OutboxWire.publish(mapper, chat(ChatUpdated.TYPE, chatId, projectId, user, "SketchesRenamed", t0, t2), user);
         await().atMost(Duration.ofSeconds(20)).until(() -> "SketchesRenamed".equals(ref(chatId).name));
         assertThat(ref(chatId).updatedAt).isEqualTo(t2);
         assertThat(OutboxWire.processed(db, CONSUMER, OutboxWire.eventId(mapper, message))).isFalse();
-        assertThat(OutboxWire.processed(db, CONSUMER, OutboxWire.eventId(mapper, chunk))).isFalse();
 
         // an older state that arrives late is recorded as applied, and changes nothing
         String stale = OutboxWire.publish(mapper, chat(ChatUpdated.TYPE, chatId, projectId, user, "Stale", t0, t0.plusSeconds(60)), user);

@@ -45,7 +45,7 @@ public final class EventTypes {
         add(ChatUpdated.TYPE, EventTopics.CHAT_EVENTS, ChatUpdated.class);
         add(ChatDeleted.TYPE, EventTopics.CHAT_EVENTS, ChatDeleted.class);
         add(MessageCreated.TYPE, EventTopics.CHAT_EVENTS, MessageCreated.class);
-        add(MessageChunk.TYPE, EventTopics.CHAT_EVENTS, MessageChunk.class);
+        add(MessageChunk.TYPE, EventTopics.CHAT_STREAM, MessageChunk.class);
         add(MessageComplete.TYPE, EventTopics.CHAT_EVENTS, MessageComplete.class);
         add(MessageError.TYPE, EventTopics.CHAT_EVENTS, MessageError.class);
         add(BatchComplete.TYPE, EventTopics.CHAT_EVENTS, BatchComplete.class);

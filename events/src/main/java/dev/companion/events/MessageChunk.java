@@ -19,4 +19,10 @@ public record MessageChunk(String chatId, String messageId, String content, int 
     public String key() {
         return chatId;
     }
+
+    /** Not on chat.events: see {@link ChatEvent}. */
+    @Override
+    public String topic() {
+        return EventTopics.CHAT_STREAM;
+    }
 }

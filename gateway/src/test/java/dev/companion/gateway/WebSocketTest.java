@@ -128,10 +128,10 @@ class WebSocketTest {
         });
 
         for (int i = 0; i < 5; i++) {
-            publish("chat.events", "chat_a", "message.chunk", userA,
+            publish("chat.stream", "chat_a", "message.chunk", userA,
                     Map.of("chatId", "chat_a", "messageId", "msg_a", "content", "part" + i, "index", i));
         }
-        publish("chat.events", "chat_b", "message.chunk", userB,
+        publish("chat.stream", "chat_b", "message.chunk", userB,
                 Map.of("chatId", "chat_b", "messageId", "msg_b", "content", "secret of B", "index", 0));
         publish("image.events", "img_gen_a", "image.progress", userA,
                 Map.of("generationId", "img_gen_a", "progress", 45, "status", "generating"));
@@ -161,6 +161,41 @@ class WebSocketTest {
         a1.close();
         a2.close();
         b.close();
+    }
+
+    @Test
+    void aCompletionThatOvertakesItsChunksIsHeldUntilTheyAreDelivered() throws Exception {
+        String user = "user_wsholdcomplete000000000";
+        Client c = authenticated(user);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            publish("chat.events", "chat_probe", "chat.updated", user, Map.of("id", "chat_probe"));
+            return c.has("chat.updated");
+        });
+        // the first chunk is out; then the completion (chat.events) overtakes the last two (chat.stream)
+        publish("chat.stream", "chat_h", "message.chunk", user,
+                Map.of("chatId", "chat_h", "messageId", "msg_h", "content", "Hel", "index", 0));
+        await().atMost(Duration.ofSeconds(20)).until(() -> chunks(c, "chat_h").size() == 1);
+        publish("chat.events", "chat_h", "message.complete", user, Map.of("chatId", "chat_h", "messageId", "msg_h",
+                "fullContent", "Hello world", "usage", Map.of("promptTokens", 3, "completionTokens", 3, "totalTokens", 6)));
+        publish("chat.stream", "chat_h", "message.chunk", user,
+                Map.of("chatId", "chat_h", "messageId", "msg_h", "content", "lo ", "index", 1));
+        publish("chat.stream", "chat_h", "message.chunk", user,
+                Map.of("chatId", "chat_h", "messageId", "msg_h", "content", "world", "index", 2));
+        await().atMost(Duration.ofSeconds(20)).until(() -> c.has("message.complete"));
+        List<String> order = c.received.stream().filter(m -> m.toString().contains("msg_h"))
+                .map(m -> m.get("type").asText() + m.path("index").asText()).toList();
+        assertEquals(List.of("message.chunk0", "message.chunk1", "message.chunk2", "message.complete"), order);
+
+        // a completion whose text never comes (a replica that joined mid-answer) goes out after the hold
+        publish("chat.stream", "chat_h", "message.chunk", user,
+                Map.of("chatId", "chat_h", "messageId", "msg_lost", "content", "He", "index", 0));
+        await().atMost(Duration.ofSeconds(20)).until(() -> c.received.stream()
+                .anyMatch(m -> "msg_lost".equals(m.path("messageId").asText())));
+        publish("chat.events", "chat_h", "message.complete", user, Map.of("chatId", "chat_h", "messageId", "msg_lost",
+                "fullContent", "Hello", "usage", Map.of("promptTokens", 1, "completionTokens", 1, "totalTokens", 2)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> c.received.stream()
+                .anyMatch(m -> "message.complete".equals(m.path("type").asText()) && "msg_lost".equals(m.path("messageId").asText())));
+        c.close();
     }
 
     @Test

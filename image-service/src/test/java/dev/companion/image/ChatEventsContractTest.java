@@ -7,7 +7,6 @@ import dev.companion.events.ChatCreated;
 import dev.companion.events.ChatDeleted;
 import dev.companion.events.ChatUpdated;
 import dev.companion.events.ImageDeleted;
-import dev.companion.events.MessageChunk;
 import dev.companion.events.MessageCreated;
 import dev.companion.testing.LocalInfraResource;
 import dev.companion.testing.TestTokens;
@@ -63,15 +62,13 @@ class ChatEventsContractTest {
 
         publish(mapper, new ChatCreated(chatId, firstProject, u, "Contract", "gpt-4o-mini", false, false, 0, t, t), u);
         await().atMost(20, TimeUnit.SECONDS).until(() -> firstProject.equals(chatProject(chatId)));
-        // the types the consumer does not want (messages, chunks) pass over without a processed row
+        // the types the consumer does not want (messages; chunks are on chat.stream) pass over without a processed row
         String message = publish(mapper, new MessageCreated(chatId, firstProject, Ids.newId("msg"), "user", t), u);
-        String chunk = publish(mapper, new MessageChunk(chatId, Ids.newId("msg"), "Hel", 0), u);
         String updated = publish(mapper, new ChatUpdated(chatId, project, u, "Moved", "gpt-4o-mini", false, true, 2, t,
                 Instant.now().toString()), u);
         await().atMost(20, TimeUnit.SECONDS).until(() -> project.equals(chatProject(chatId)));
         assertEquals(1, processed(CHAT_CONSUMER, updated));
         assertEquals(0, processed(CHAT_CONSUMER, message));
-        assertEquals(0, processed(CHAT_CONSUMER, chunk));
 
         // a generation in the chat takes the chat's project; its deletion takes the images along
         String id = generate(token, "{\"prompt\":\"Contract lighthouse\",\"chatId\":\"" + chatId + "\",\"options\":{\"n\":2}}")

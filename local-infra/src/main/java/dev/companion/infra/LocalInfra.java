@@ -52,6 +52,7 @@ public final class LocalInfra implements AutoCloseable {
             Map.entry("user.events", 3),
             Map.entry("project.events", 3),
             Map.entry("chat.events", 6),
+            Map.entry("chat.stream", 6),
             Map.entry("image.jobs", 8),
             Map.entry("image.events", 6),
             Map.entry("download.events", 3),

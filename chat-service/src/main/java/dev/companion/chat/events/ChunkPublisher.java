@@ -18,10 +18,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Sends {@code message.chunk} straight to chat.events (high rate, ephemeral: no outbox), in the same
- * envelope and with the same key (chatId) as the outbox events, so a chat's chunks and its
- * {@code message.complete} share one partition and keep their order. The caller waits for the last
- * chunk's acknowledgement before it writes the completion.
+ * Sends {@code message.chunk} straight to chat.stream (high rate, ephemeral: no outbox), in the same
+ * envelope and with the same key (chatId) as the outbox events on chat.events. Only the gateways read
+ * chat.stream. The caller waits for the last chunk's acknowledgement before it writes the completion,
+ * and the gateway holds a completion until it has delivered the text before it (UserEventFanOut).
  */
 @ApplicationScoped
 public class ChunkPublisher {
@@ -74,7 +74,7 @@ public class ChunkPublisher {
     void onStart(@Observes io.quarkus.runtime.StartupEvent event) {
         io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool().execute(() -> {
             try {
-                producer().partitionsFor(Topics.CHAT_EVENTS);
+                producer().partitionsFor(Topics.CHAT_STREAM);
             } catch (RuntimeException e) {
                 // Kafka not reachable yet: the first send will fetch the metadata
             }

@@ -121,7 +121,11 @@ public final class ChatTestSupport {
         }
     }
 
-    /** Reads chat.events from the beginning with a fresh consumer group; events parsed as envelopes. */
+    /**
+     * Reads chat.events and chat.stream (where message.chunk goes) from the beginning, events parsed as
+     * envelopes. The two topics are not ordered against each other: a completion may be read before its last
+     * chunks, so a test that looks at chunks waits with {@link #streamed}.
+     */
     public static final class ChatEvents implements AutoCloseable {
         private final KafkaConsumer<String, String> consumer;
         private final List<ConsumerRecord<String, String>> records = new ArrayList<>();
@@ -135,8 +139,10 @@ public final class ChatTestSupport {
             consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
             // assigned, not subscribed: no consumer-group join to wait for
             List<org.apache.kafka.common.TopicPartition> partitions = new ArrayList<>();
-            await().atMost(Duration.ofSeconds(20)).until(() -> !consumer.partitionsFor("chat.events").isEmpty());
-            consumer.partitionsFor("chat.events").forEach(p2 -> partitions.add(new org.apache.kafka.common.TopicPartition(p2.topic(), p2.partition())));
+            for (String topic : List.of("chat.events", "chat.stream")) {
+                await().atMost(Duration.ofSeconds(20)).until(() -> !consumer.partitionsFor(topic).isEmpty());
+                consumer.partitionsFor(topic).forEach(p2 -> partitions.add(new org.apache.kafka.common.TopicPartition(p2.topic(), p2.partition())));
+            }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
         }
@@ -176,6 +182,25 @@ public final class ChatTestSupport {
 
         public static List<String> types(List<JsonNode> events) {
             return events.stream().map(e -> e.path("type").asText()).toList();
+        }
+
+        /** The message completed and every chunk of it has been read: the chunks add up to its fullContent. */
+        public static boolean streamed(List<JsonNode> events, String messageId) {
+            if (!has(events, "message.complete", messageId)) {
+                return false;
+            }
+            return first(events, "message.complete", messageId).path("data").path("fullContent").asText()
+                    .equals(chunksOf(events, messageId));
+        }
+
+        /** The content of the message's chunks read so far, in index order. */
+        public static String chunksOf(List<JsonNode> events, String messageId) {
+            StringBuilder joined = new StringBuilder();
+            events.stream().filter(e -> "message.chunk".equals(e.path("type").asText())
+                            && messageId.equals(e.path("data").path("messageId").asText()))
+                    .sorted(java.util.Comparator.comparingInt(e -> e.path("data").path("index").asInt()))
+                    .forEach(e -> joined.append(e.path("data").path("content").asText()));
+            return joined.toString();
         }
 
         public static boolean has(List<JsonNode> events, String type, String messageId) {

@@ -29,6 +29,13 @@ public interface GatewayConfig {
 
         /** The replica's consumer group; must be unique per replica ({@code gateway-${quarkus.uuid}}). */
         String groupId();
+
+        /**
+         * How long a {@code message.complete} may wait for chunks of its text still on chat.stream
+         * ({@code StreamOrder}); after that it goes out anyway.
+         */
+        @WithDefault("1s")
+        java.time.Duration maxHold();
     }
 
     /** The access-token denylist auth-service writes to Redis (logout, reused refresh-token families). */

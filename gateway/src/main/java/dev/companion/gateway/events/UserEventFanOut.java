@@ -57,6 +57,9 @@ import java.util.Properties;
  * up with about 450 records/s here while the broker handed out 1,200 (#14, the chunks of 60 live answers
  * fell seconds behind with the gateway idle). Offsets are committed automatically every second and the
  * join position at once ({@link StartAtJoinPosition}), so a rebalance never skips what was written meanwhile.
+ *
+ * <p>Chunks come on chat.stream and completions on chat.events: {@link StreamOrder} holds a message's
+ * {@code message.complete} until its text before it has gone out (at most {@code gateway.events.max-hold}).
  */
 @ApplicationScoped
 public class UserEventFanOut {
@@ -74,6 +77,7 @@ public class UserEventFanOut {
     private final Counter delivered;
     private final Counter unread;
     private final Counter noSocket;
+    private final StreamOrder order;
     private volatile boolean running = true;
     private volatile KafkaConsumer<String, String> consumer;
     private Thread thread;
@@ -90,6 +94,10 @@ public class UserEventFanOut {
         this.bootstrapServers = bootstrapServers;
         this.groupId = config.events().groupId();
         this.topics = List.copyOf(config.events().topics());
+        this.order = new StreamOrder(config.events().maxHold().toMillis(), Duration.ofMinutes(10).toMillis());
+        io.micrometer.core.instrument.Gauge.builder("companion.gateway.streams_tracked", order, StreamOrder::tracked)
+                .description("Live answers whose delivered text this replica counts (to keep each completion behind its chunks)")
+                .register(registry);
         this.delivered = Counter.builder("companion.gateway.events").tag("outcome", "delivered")
                 .description("Events of chat/image/download.events handed to at least one socket").register(registry);
         this.unread = Counter.builder("companion.gateway.events").tag("outcome", "unreadable")
@@ -147,7 +155,8 @@ public class UserEventFanOut {
             while (running) {
                 ConsumerRecords<String, String> records;
                 try {
-                    records = c.poll(Duration.ofSeconds(1));
+                    // a held completion is due within max-hold: poll briefly meanwhile
+                    records = c.poll(order.holding() ? Duration.ofMillis(20) : Duration.ofSeconds(1));
                 } catch (WakeupException e) {
                     break;
                 } catch (RuntimeException e) {
@@ -157,6 +166,10 @@ public class UserEventFanOut {
                 }
                 for (ConsumerRecord<String, String> record : records) {
                     onEvent(record);
+                }
+                for (StreamOrder.Held late : order.due(nowMillis())) {
+                    LOG.debugf("a completion waited %d ms for text that never came", nowMillis() - late.sinceMillis());
+                    deliver(late.userId(), late.clientMessage());
                 }
             }
         } catch (RuntimeException e) {
@@ -184,12 +197,21 @@ public class UserEventFanOut {
             }
             span.setAttribute("companion.event_type", event.type());
             span.setAttribute("messaging.message.id", event.id());
-            int sockets = this.sockets.deliver(event.userId(), toClientMessage(event).toString());
-            span.setAttribute("companion.sockets", sockets);
-            if (sockets > 0) {
-                delivered.increment();
-            } else {
-                noSocket.increment();
+            String message = toClientMessage(event).toString();
+            JsonNode data = event.data();
+            if ("message.complete".equals(event.type()) && data != null) {
+                StreamOrder.Held completion = new StreamOrder.Held(event.userId(), message, nowMillis());
+                if (!order.completeArrived(data.path("messageId").asText(), data.path("fullContent").asText().length(), completion)) {
+                    span.setAttribute("companion.held", true); // its last chunks are still on their way
+                    return;
+                }
+            }
+            span.setAttribute("companion.sockets", deliver(event.userId(), message));
+            if ("message.chunk".equals(event.type()) && data != null) {
+                StreamOrder.Held due = order.chunkDelivered(data.path("messageId").asText(), data.path("content").asText().length(), nowMillis());
+                if (due != null) {
+                    deliver(due.userId(), due.clientMessage());
+                }
             }
         } catch (RuntimeException e) {
             // one bad record must not stop the live stream of everyone else
@@ -197,6 +219,20 @@ public class UserEventFanOut {
             span.recordException(e);
             span.setStatus(StatusCode.ERROR);
         }
+    }
+
+    private int deliver(String userId, String message) {
+        int sockets = this.sockets.deliver(userId, message);
+        if (sockets > 0) {
+            delivered.increment();
+        } else {
+            noSocket.increment();
+        }
+        return sockets;
+    }
+
+    private static long nowMillis() {
+        return System.nanoTime() / 1_000_000;
     }
 
     /**
